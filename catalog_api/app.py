@@ -1,0 +1,46 @@
+"""Application factory for the catalogue API.
+
+Run it with ``uvicorn catalog_api.app:create_app --factory``. There is deliberately no module-level
+``app``: building one would read ``TDPF_*`` from the environment at import time, so importing this
+module (tests, the docs build, the CLI) would depend on whatever environment happened to be set.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from catalog_api.errors import install_error_handlers
+from catalog_api.release_store import ReleaseStore
+from catalog_api.routers import datasets, health, pages
+from catalog_api.settings import Settings
+
+API_VERSION = "1"
+
+OPENAPI_TAGS = [
+    {"name": "datasets", "description": "Catalogue and downloads, read from published releases only."},
+    {"name": "health", "description": "Liveness."},
+    {"name": "pages", "description": "HTML catalogue pages (データカタログ / Data catalogue)."},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for one data directory.
+
+    Settings are passed in (or read from the environment now, not at import), and the release
+    store lives on ``app.state``, so two apps with different ``TDPF_HOME`` can coexist in one
+    process. The API opens no database: it only reads releases under ``settings.releases_dir``.
+    """
+    settings = settings if settings is not None else Settings()
+    app = FastAPI(
+        title="TDPF catalogue API",
+        summary="Open-data catalogue serving immutable dataset releases.",
+        version=API_VERSION,
+        openapi_tags=OPENAPI_TAGS,
+    )
+    app.state.settings = settings
+    app.state.store = ReleaseStore(settings.releases_dir)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(datasets.router)
+    app.include_router(pages.router)
+    return app

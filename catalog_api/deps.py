@@ -1,0 +1,134 @@
+"""Dependencies of the API routes, as ``Annotated`` aliases in one place.
+
+Why one module: routes then declare *what* they need (``StoreDep``, ``CurrentReleaseDep``) and the
+wiring (app state, 404 for unknown ids, how absolute URLs are built) is written once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Path, Request
+
+from catalog_api.release_store import Release, ReleaseStore
+from catalog_api.settings import Settings
+
+DATASET_ID_DESCRIPTION = "Dataset id, e.g. `std_aed_locations` (a-z, 0-9, `_`, `-`)."
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (kept on ``app.state``, not in a global)."""
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> ReleaseStore:
+    """The app's release store; one per app so its index and metadata caches are shared."""
+    return request.app.state.store
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[ReleaseStore, Depends(get_store)]
+
+
+class CatalogueUrls:
+    """Builds absolute URLs for routes of this app.
+
+    Links in responses must be absolute so clients can follow them without knowing the API's
+    layout; the base is ``TDPF_BASE_URL`` when set (proxy, CDN), else the request's own base URL.
+    Paths come from the router (``url_path_for``), so links can never drift from the routes.
+    """
+
+    def __init__(self, base_url: str, app: FastAPI) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._app = app
+
+    def route(self, name: str, **params: object) -> str:
+        """Absolute URL of the route called ``name`` (its operation id)."""
+        path = self._app.url_path_for(name, **{key: str(value) for key, value in params.items()})
+        return self.base_url + str(path)
+
+    def dataset(self, dataset_id: str) -> str:
+        return self.route("get_dataset", dataset_id=dataset_id)
+
+    def versions(self, dataset_id: str) -> str:
+        return self.route("list_versions", dataset_id=dataset_id)
+
+    def version(self, dataset_id: str, version: int) -> str:
+        return self.route("get_version", dataset_id=dataset_id, version=version)
+
+    def version_file(self, dataset_id: str, version: int, filename: str) -> str:
+        return self.route("get_version_file", dataset_id=dataset_id, version=version, filename=filename)
+
+    def current_file(self, dataset_id: str, filename: str) -> str:
+        return self.route("get_current_file", dataset_id=dataset_id, filename=filename)
+
+    def dataset_page(self, dataset_id: str) -> str:
+        return self.route("dataset_page", dataset_id=dataset_id)
+
+
+def get_urls(request: Request, settings: SettingsDep) -> CatalogueUrls:
+    """URL builder for this request (``request.base_url`` already includes any ``root_path``)."""
+    base = settings.base_url or str(request.base_url)
+    return CatalogueUrls(base, request.app)
+
+
+UrlsDep = Annotated[CatalogueUrls, Depends(get_urls)]
+
+
+def _not_found(what: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"{what} not found")
+
+
+def get_current_release(
+    dataset_id: Annotated[str, Path(description=DATASET_ID_DESCRIPTION)],
+    store: StoreDep,
+) -> Release:
+    """The current release of the dataset in the path; 404 when unknown.
+
+    An id that is not even valid gets the same 404 as an unknown one: to a client both mean
+    "no such dataset", and the store's ValueError must not surface as a 500.
+    """
+    try:
+        release = store.current(dataset_id)
+    except ValueError:
+        release = None
+    if release is None:
+        raise _not_found(f"dataset {dataset_id!r}")
+    return release
+
+
+def get_release_version(
+    dataset_id: Annotated[str, Path(description=DATASET_ID_DESCRIPTION)],
+    version: Annotated[int, Path(ge=1, description="Release version, 1 for the first release.")],
+    store: StoreDep,
+) -> Release:
+    """One version of the dataset in the path; 404 when the dataset or version is unknown."""
+    try:
+        current = store.current(dataset_id)
+    except ValueError:
+        current = None
+    if current is None:
+        raise _not_found(f"dataset {dataset_id!r}")
+    release = store.get(dataset_id, version)
+    if release is None:
+        raise _not_found(f"version {version} of dataset {dataset_id!r}")
+    return release
+
+
+def get_all_versions(
+    dataset_id: Annotated[str, Path(description=DATASET_ID_DESCRIPTION)],
+    store: StoreDep,
+) -> list[Release]:
+    """Every version of the dataset in the path, oldest first; 404 when unknown."""
+    try:
+        releases = store.versions(dataset_id)
+    except ValueError:
+        releases = []
+    if not releases:
+        raise _not_found(f"dataset {dataset_id!r}")
+    return releases
+
+
+CurrentReleaseDep = Annotated[Release, Depends(get_current_release)]
+VersionReleaseDep = Annotated[Release, Depends(get_release_version)]
+AllVersionsDep = Annotated[list[Release], Depends(get_all_versions)]

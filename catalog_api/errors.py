@@ -1,0 +1,69 @@
+"""One JSON error shape for every failure: ``{"ok": false, "status": <int>, "error": "<message>"}``.
+
+Why: clients (and ``ckanapi``-style scripts) should handle errors with one code path, whatever went
+wrong: an unknown dataset, a malformed version number, a wrong method, an unknown route or a bug.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorBody(BaseModel):
+    """The error document, declared so it appears in the OpenAPI description of responses."""
+
+    ok: Literal[False] = False
+    status: int
+    error: str
+
+
+#: Add to a route's ``responses=`` to document the error shape in OpenAPI.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "Unknown dataset, version or file"},
+    422: {"model": ErrorBody, "description": "Invalid path or query parameter"},
+}
+
+
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    """Build the error response; statuses that may not carry a body (304, 204) get none."""
+    if status < 200 or status in (204, 304):
+        return Response(status_code=status, headers=dict(headers or {}))
+    body = ErrorBody(status=status, error=message).model_dump()
+    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+async def _http_exception_handler(request: Request, exc: StarletteHTTPException) -> Response:
+    # Starlette raises these for unknown routes (404) and wrong methods (405, with an Allow header).
+    message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    return error_response(exc.status_code, message, exc.headers)
+
+
+async def _validation_exception_handler(request: Request, exc: RequestValidationError) -> Response:
+    parts = []
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("path", "query"))
+        parts.append(f"{location}: {error.get('msg', 'invalid value')}" if location else str(error.get("msg")))
+    return error_response(422, "; ".join(parts) or "invalid request")
+
+
+async def _unhandled_exception_handler(request: Request, exc: Exception) -> Response:
+    # Log the traceback for operators; never leak internals to clients.
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal server error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into the one error shape."""
+    app.add_exception_handler(StarletteHTTPException, _http_exception_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_exception_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unhandled_exception_handler)

@@ -1,0 +1,1 @@
+"""One router module per resource (``datasets``, ``health``, ``pages``), each with prefix and tags."""

@@ -1,0 +1,190 @@
+"""Dataset catalogue and downloads: ``/api/v1/datasets``.
+
+Everything here is read from published releases, never from the pipeline's DuckDB warehouse.
+The file format is part of the URL (``data.csv``, ``data.parquet``), as in Datasette. Files are
+streamed from disk with a strong ETag (their sha256), so caches and ``If-None-Match`` work and
+memory stays flat whatever the file size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, Response
+
+from catalog_api.deps import (
+    AllVersionsDep,
+    CurrentReleaseDep,
+    StoreDep,
+    UrlsDep,
+    VersionReleaseDep,
+)
+from catalog_api.errors import ERROR_RESPONSES
+from catalog_api.release_store import METADATA_FILE, Release, ReleaseStore
+from catalog_api.schemas import DatasetList, DatasetOut, VersionList, VersionOut
+
+router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"], responses=ERROR_RESPONSES)
+
+#: The current file may change with the next release; a short max-age bounds staleness.
+CURRENT_CACHE_CONTROL = "public, max-age=60"
+#: A versioned file never changes, so caches may keep it for a year without revalidating.
+VERSIONED_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+FilenamePath = Annotated[
+    str, PathParam(description="File of the release, e.g. `data.csv`, `data.parquet`, `metadata.json`.")
+]
+
+_FILE_RESPONSES = {
+    200: {
+        "description": "The file, streamed, with `ETag` = its sha256.",
+        "content": {
+            "text/csv": {},
+            "application/vnd.apache.parquet": {},
+            "application/json": {},
+            "application/geo+json": {},
+        },
+    },
+    304: {"description": "`If-None-Match` matched the file's ETag."},
+}
+
+
+@router.get("", operation_id="list_datasets", name="list_datasets", response_model=DatasetList)
+def list_datasets(store: StoreDep, urls: UrlsDep) -> DatasetList:
+    """The catalogue: the current release of every published dataset, sorted by id."""
+    results = [DatasetOut.from_release(release, urls) for release in store.list_current()]
+    return DatasetList(count=len(results), results=results)
+
+
+@router.get("/{dataset_id}", operation_id="get_dataset", name="get_dataset", response_model=DatasetOut)
+def get_dataset(release: CurrentReleaseDep, urls: UrlsDep) -> DatasetOut:
+    """One dataset as its current release describes it, with absolute download URLs."""
+    return DatasetOut.from_release(release, urls)
+
+
+@router.get(
+    "/{dataset_id}/versions", operation_id="list_versions", name="list_versions", response_model=VersionList
+)
+def list_versions(releases: AllVersionsDep, store: StoreDep, urls: UrlsDep) -> VersionList:
+    """Every published version, oldest first; each stays downloadable at its own URL."""
+    current = store.current(releases[0].dataset_id)
+    current_version = current.version if current else None
+    results = [
+        VersionOut(
+            version=release.version,
+            content_hash=release.content_hash,
+            created_at=release.created_at,
+            current=release.version == current_version,
+            url=urls.version(release.dataset_id, release.version),
+        )
+        for release in releases
+    ]
+    return VersionList(count=len(results), results=results)
+
+
+@router.get(
+    "/{dataset_id}/versions/{version}",
+    operation_id="get_version",
+    name="get_version",
+    response_model=DatasetOut,
+)
+def get_version(release: VersionReleaseDep, urls: UrlsDep) -> DatasetOut:
+    """One dataset as a given (possibly old) version describes it."""
+    return DatasetOut.from_release(release, urls)
+
+
+@router.get(
+    "/{dataset_id}/versions/{version}/{filename}",
+    operation_id="get_version_file",
+    name="get_version_file",
+    response_class=FileResponse,
+    responses=_FILE_RESPONSES,
+)
+def get_version_file(
+    filename: FilenamePath, request: Request, release: VersionReleaseDep, store: StoreDep
+) -> Response:
+    """A file of a given version: immutable, so cacheable for a year."""
+    return _serve_release_file(request, store, release, filename, VERSIONED_CACHE_CONTROL)
+
+
+@router.get(
+    "/{dataset_id}/{filename}",
+    operation_id="get_current_file",
+    name="get_current_file",
+    response_class=FileResponse,
+    responses=_FILE_RESPONSES,
+)
+def get_current_file(
+    filename: FilenamePath, request: Request, release: CurrentReleaseDep, store: StoreDep
+) -> Response:
+    """A file of the current release (the URL to bookmark; it follows new versions)."""
+    return _serve_release_file(request, store, release, filename, CURRENT_CACHE_CONTROL)
+
+
+def _serve_release_file(
+    request: Request, store: ReleaseStore, release: Release, filename: str, cache_control: str
+) -> Response:
+    try:
+        path = store.file_path(release, filename)
+    except KeyError:
+        raise HTTPException(
+            status_code=404,
+            detail=f"file {filename!r} not found in version {release.version} of dataset {release.dataset_id!r}",
+        ) from None
+
+    stat_result = os.stat(path)
+    if filename == METADATA_FILE:
+        media_type = "application/json"
+        sha256 = _sha256_of_file(str(path), stat_result.st_mtime_ns, stat_result.st_size)
+    else:
+        resource = release.resource(filename)
+        media_type, sha256 = resource.media_type, resource.sha256
+
+    etag = f'"{sha256}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": cache_control,
+        "X-Content-Type-Options": "nosniff",
+    }
+    if _etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+
+    download_name = f"{release.dataset_id}-v{release.version}-{filename}"
+    suffix = Path(filename).suffix.lower()
+    disposition = "inline" if suffix in (".json", ".html") else "attachment"
+    headers["Content-Disposition"] = f'{disposition}; filename="{download_name}"'
+    if suffix == ".html":
+        # Release HTML (e.g. a quality report) must not run scripts with the API's origin.
+        headers["Content-Security-Policy"] = "sandbox"
+    return FileResponse(path, media_type=media_type, headers=headers, stat_result=stat_result)
+
+
+def _etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 If-None-Match: a list of tags or ``*``, compared weakly (``W/`` ignored)."""
+    if not if_none_match:
+        return False
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*":
+            return True
+        if candidate.startswith("W/"):
+            candidate = candidate[2:]
+        if candidate == etag:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _sha256_of_file(path: str, mtime_ns: int, size: int) -> str:
+    # metadata.json is not listed among its own resources, so its digest is computed here, once
+    # per file version (the key includes mtime and size in case a file is ever replaced).
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,57 @@
+"""Settings of the catalogue API, read from ``TDPF_*`` environment variables.
+
+One ``Settings`` object, passed explicitly to ``create_app``, so tests can build apps with their own
+data directory without touching global state, and nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration shared by every part of the API.
+
+    ``home`` is the same data directory the pipelines use (``TDPF_HOME``), so the API and the
+    publisher can never disagree about where releases live.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TDPF_", extra="ignore")
+
+    home: Path = Path("data")
+    """Data directory (``TDPF_HOME``); releases are read from ``<home>/releases``."""
+
+    base_url: str | None = None
+    """Public base URL (``TDPF_BASE_URL``) used for absolute links, e.g. behind a proxy or CDN.
+    When unset, links are built from the URL of the incoming request."""
+
+    host: str = "127.0.0.1"
+    """Interface to bind (``TDPF_HOST``) when the server is started by the project's tooling."""
+
+    port: int = 8000
+    """Port to bind (``TDPF_PORT``)."""
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        # Resolve once, against the working directory at start-up, so a later chdir cannot move
+        # the data directory under a running server.
+        return value.expanduser().resolve()
+
+    @field_validator("base_url")
+    @classmethod
+    def _clean_base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("TDPF_BASE_URL must start with http:// or https://")
+        return value
+
+    @property
+    def releases_dir(self) -> Path:
+        """Directory of published releases (``<home>/releases``), the API's only data source."""
+        return self.home / "releases"

@@ -1,0 +1,7 @@
+{#- Rows are unique over a combination of columns (the model's natural key). -#}
+{% test unique_combination(model, columns) %}
+select {{ columns | join(', ') }}, count(*) as n
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}

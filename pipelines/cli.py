@@ -1,0 +1,118 @@
+"""``tdpf``: the project's command line (build, serve).
+
+The Make targets are thin wrappers around these commands, so everything a newcomer runs
+is also runnable, documented and tested on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.paths import data_home, export_environment
+
+app = typer.Typer(
+    help="TDPF data platform: build the open-data releases and serve the catalogue.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+@app.command()
+def build(
+    select: Annotated[
+        str, typer.Option(help="Dagster asset selection, e.g. 'group:ingest' or 'raw/bureau_budget_lines+'.")
+    ] = "*",
+) -> None:
+    """Ingest the landing files, run dbt and its tests, and publish releases (one Dagster run).
+
+    Progress is Dagster's own step log. The run is recorded in the data directory's Dagster
+    instance, so it shows up in the UI (`make dev`). On failure the previous releases stay
+    published and the command exits with status 1.
+    """
+    home = data_home().ensure()
+    export_environment(home)
+    import dagster as dg
+
+    from pipelines.definitions import BUILD_JOB, build_definitions
+
+    console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
+    with console.status("Loading definitions (dbt parse on first use)…"):
+        defs = build_definitions(home)
+    instance = dg.DagsterInstance.get()
+    job = defs.resolve_job_def(BUILD_JOB)
+    selection = None if select == "*" else dg.AssetSelection.from_coercible(select)
+    if selection is not None:
+        job = defs.resolve_implicit_global_asset_job_def().get_subset(
+            asset_selection=set(selection.resolve(defs.resolve_asset_graph()))
+        )
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
+    if not result.success:
+        _report_failure(result)
+        raise typer.Exit(code=1)
+    _report_releases(home)
+
+
+def _report_failure(result: object) -> None:
+    """Print each failed step's own message (file, line, column, value), not a traceback."""
+    console.print("[bold red]Build failed.[/bold red] Published releases were left unchanged.")
+    for event in result.all_events:  # type: ignore[attr-defined]
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            message = error.message.strip() if error else "unknown error"
+            for prefix in ("dagster._core.definitions.events.Failure: ", "Failure: "):
+                message = message.removeprefix(prefix)
+            console.print(f"  [red]✗[/red] {event.step_key}: {message}")
+        elif event.event_type_value == "STEP_SKIPPED":
+            console.print(f"  [yellow]–[/yellow] {event.step_key}: skipped (an upstream step failed)")
+
+
+def _report_releases(home: object) -> None:
+    from catalog_api.release_store import ReleaseStore
+
+    releases = ReleaseStore(home.releases).list_current()  # type: ignore[attr-defined]
+    table = Table(title="Published releases")
+    for col in ("dataset", "version", "rows", "content hash"):
+        table.add_column(col)
+    for r in releases:
+        table.add_row(r.dataset_id, str(r.version), str(r.metadata.get("row_count", "")), r.content_hash[:16])
+    Console().print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="HOST", help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="TCP port.")] = 8000,
+) -> None:
+    """Serve the catalogue API and pages from the published releases until Ctrl-C."""
+    home = data_home().ensure()
+    os.environ["TDPF_HOME"] = str(home.root)
+    import uvicorn
+
+    console.print(f"Serving the catalogue of {home.releases} on http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run("catalog_api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@app.command()
+def paths() -> None:
+    """Show where the data directory keeps landing files, the warehouse, Dagster and releases."""
+    home = data_home()
+    for name in ("root", "landing", "warehouse", "dagster_home", "releases", "dbt_target"):
+        typer.echo(f"{name:13} {getattr(home, name)}")
+
+
+def main() -> None:  # pragma: no cover - console-script shim
+    sys.exit(app())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,167 @@
+"""Publish: each documented mart becomes an immutable, content-addressed release.
+
+A mart is published when its dbt ``meta.tdpf`` names a dataset id; titles, descriptions and
+column documentation come from the dbt project, so the catalogue says what the docs say.
+Files are written to a scratch folder and handed to the release store, which switches the
+catalogue index atomically: readers see the old release or the new one, never a mix.
+"""
+
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb as duckdb_lib
+from dagster_dbt import DbtProject, get_asset_key_for_model
+from dagster_duckdb import DuckDBResource
+
+from catalog_api.release_store import ReleaseStore
+from pipelines.defs.quality import DbtTestOutcome, summarise
+from pipelines.defs.resources import OWNER, TdpfHome
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+LICENSE = {
+    "id": "CC-BY-4.0",
+    "title": "CC BY 4.0 (クリエイティブ・コモンズ 表示 4.0 国際)",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
+}
+
+
+def published_models(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """dbt model nodes that declare a dataset (``meta.tdpf.dataset_id``), by dataset id."""
+    nodes = [
+        n for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n.get("meta", {}).get("tdpf", {}).get("dataset_id")
+    ]
+    return sorted(nodes, key=lambda n: n["meta"]["tdpf"]["dataset_id"])
+
+
+def export_files(conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: list[str], out_dir: Path) -> dict[str, Path]:
+    """Write Parquet and CSV (UTF-8 with BOM, CRLF, header) in a stable row order.
+
+    A stable order makes identical data give identical bytes, hence identical content
+    hashes: rebuilding publishes nothing new. The BOM makes Japanese Excel open the CSV
+    as UTF-8 instead of guessing Shift_JIS.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    order = ", ".join(f'"{c}"' for c in order_by) if order_by else "ALL"
+    query = f"SELECT * FROM {relation} ORDER BY {order}"
+    parquet = out_dir / "data.parquet"
+    body = out_dir / "body.csv"
+    csv = out_dir / "data.csv"
+    conn.execute(f"COPY ({query}) TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)")
+    conn.execute(f"COPY ({query}) TO '{body}' (FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
+    with csv.open("wb") as dst, body.open("rb") as src:
+        dst.write(UTF8_BOM)
+        shutil.copyfileobj(src, dst)
+    body.unlink()
+    return {"data.csv": csv, "data.parquet": parquet}
+
+
+def dataset_metadata(
+    node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str,
+    quality: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The release's metadata: bilingual titles, licence, source, typed and described columns."""
+    tdpf = node["meta"]["tdpf"]
+    meta = node.get("meta", {})
+    types = {r[0]: str(r[1]) for r in conn.execute(f"DESCRIBE {relation}").fetchall()}
+    docs = node.get("columns", {})
+    columns = [
+        {
+            "name": name,
+            "type": sql_type,
+            "description": docs.get(name, {}).get("description", ""),
+            "description_en": docs.get(name, {}).get("meta", {}).get("en", ""),
+        }
+        for name, sql_type in types.items()
+    ]
+    row_count = conn.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
+    publisher = meta.get("publisher", {})
+    return {
+        "title": tdpf["title"],
+        "title_en": tdpf["title_en"],
+        "description": node.get("description", ""),
+        "description_en": tdpf.get("description_en", ""),
+        "publisher": publisher.get("name", ""),
+        "publisher_en": publisher.get("name_en", ""),
+        "license": LICENSE,
+        "keywords": tdpf.get("keywords", []),
+        "source": meta.get("source", {}),
+        "columns": columns,
+        "row_count": int(row_count),
+        "csv": {"encoding": "UTF-8 with BOM", "line_terminator": "CRLF", "header": True},
+        "quality": quality or {"status": "not_checked", "checks_passed": 0, "checks_failed": 0},
+        "dbt_model": node["name"],
+    }
+
+
+def build_publish_assets(project: DbtProject, dbt_assets_def: dg.AssetsDefinition,
+                         quality_asset: dg.AssetsDefinition) -> list[dg.AssetsDefinition]:
+    """One publish asset per dataset declared in the dbt project."""
+    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
+    return [
+        _publish_asset(node, get_asset_key_for_model([dbt_assets_def], node["name"]), quality_asset)
+        for node in published_models(manifest)
+    ]
+
+
+def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    dataset_id = node["meta"]["tdpf"]["dataset_id"]
+    relation = f'"{node["schema"]}"."{node["alias"]}"'
+    order_by = node["meta"]["tdpf"].get("order_by", [])
+
+    @dg.asset(
+        key=["release", node["name"]],
+        deps=[model_key, *quality_asset.keys],
+        group_name="publish",
+        kinds={"parquet", "csv"},
+        owners=[OWNER],
+        description=f"公開リリース「{node['meta']['tdpf']['title']}」 ({dataset_id}). "
+        "Immutable, content-addressed release: Parquet, CSV (UTF-8 with BOM) and metadata.json.",
+        metadata={"dataset_id": dataset_id, "dbt_model": node["name"]},
+    )
+    def _asset(context: dg.AssetExecutionContext, tdpf: TdpfHome, duckdb: DuckDBResource) -> dg.MaterializeResult:
+        home = tdpf.home
+        scratch = home.tmp / f"publish-{dataset_id}-{uuid.uuid4().hex[:8]}"
+        try:
+            with duckdb.get_connection() as conn:
+                files = export_files(conn, relation, order_by, scratch)
+                quality = _quality_for(conn, node["name"])
+                metadata = dataset_metadata(node, conn, relation, quality)
+            result = ReleaseStore(home.releases).publish(dataset_id, files, metadata)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        release = result.release
+        verb = "published" if result.created else "unchanged"
+        context.log.info(f"{dataset_id}: {verb} version {release.version} ({release.content_hash[:12]})")
+        return dg.MaterializeResult(
+            metadata={
+                "dataset_id": dataset_id,
+                "version": release.version,
+                "content_hash": release.content_hash,
+                "new_release": result.created,
+                "dagster/row_count": dg.MetadataValue.int(metadata["row_count"]),
+                "release_path": dg.MetadataValue.path(str(release.path)),
+                "quality_status": metadata["quality"]["status"],
+            }
+        )
+
+    _asset.__name__ = f"release_{node['name']}"
+    return _asset
+
+
+def _quality_for(conn: duckdb_lib.DuckDBPyConnection, model: str) -> dict[str, Any] | None:
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'audit' AND table_name = 'dbt_test_results'"
+    ).fetchone()[0]
+    if not exists:
+        return None
+    rows = conn.execute(
+        "SELECT model, test_name, status, failures, message FROM audit.dbt_test_results WHERE model = ?", [model]
+    ).fetchall()
+    return summarise([DbtTestOutcome(*r) for r in rows]).get(model)

@@ -1,0 +1,99 @@
+"""Transform: the dbt project (staging → intermediate → marts) as Dagster assets.
+
+dbt's tests become Dagster asset checks; those with severity ``error`` are blocking, and
+the step fails when any test or model fails, so nothing downstream (publication) runs on
+data that did not pass.
+"""
+
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+from dagster_duckdb import DuckDBResource
+
+from pipelines.defs.resources import OWNER, TdpfHome
+from pipelines.warehouse import table_metadata
+
+DBT_BUILD_TARGET = "build"  # folder under <TDPF_HOME>/dbt/target for the build's artifacts
+
+
+class TdpfDbtTranslator(DagsterDbtTranslator):
+    """Puts every dbt model in the ``transform`` group with the platform team as owner."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "reference"
+        return "transform"
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return [OWNER]
+
+
+TRANSLATOR = TdpfDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
+    """All dbt models and seeds of ``project`` as one multi-asset running ``dbt build``."""
+
+    @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=TRANSLATOR)
+    def tdpf_dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, tdpf: TdpfHome
+    ) -> Iterator[Any]:
+        target = tdpf.home.dbt_target / DBT_BUILD_TARGET
+        invocation = dbt.cli(["build"], context=context, target_path=target, raise_on_error=False)
+        # dbt holds the DuckDB file while it runs; table metadata is read once it has finished.
+        events = list(invocation.stream())
+        relations = _relations(invocation.manifest)
+        with duckdb.get_connection() as conn:
+            for event in events:
+                if isinstance(event, dg.Output) and event.output_name in relations:
+                    relation, descriptions = relations[event.output_name]
+                    try:
+                        extra = table_metadata(conn, relation, descriptions)
+                    except Exception as exc:  # a model that failed has no table to describe
+                        context.log.warning(f"no metadata for {relation}: {exc}")
+                        extra = {}
+                    event = event.with_metadata({**event.metadata, **extra})
+                yield event
+        if not invocation.is_successful():
+            raise dg.Failure(
+                description="dbt build failed: " + _failures(invocation), allow_retries=False
+            )
+
+    return tdpf_dbt_models
+
+
+def _relations(manifest: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Output name → (schema.table, column descriptions) for each model and seed."""
+    from dagster_dbt.asset_utils import get_asset_key_for_model  # noqa: F401 - documented helper
+
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        output_name = unique_id.replace(".", "_")
+        descriptions = {c: v.get("description", "") for c, v in node.get("columns", {}).items()}
+        out[output_name] = (f'"{node["schema"]}"."{node["alias"]}"', descriptions)
+    return out
+
+
+def _failures(invocation: Any) -> str:
+    """One line per failed model or test, from dbt's run_results.json."""
+    try:
+        results = invocation.get_artifact("run_results.json")["results"]
+    except Exception:  # noqa: BLE001 - the artifact may be missing when dbt could not start
+        error = invocation.get_error()
+        return str(error) if error else "see the dbt log"
+    lines = [
+        f"{r['unique_id']}: {r['status']} — {(r.get('message') or '').strip()}"
+        for r in results if r["status"] in ("error", "fail")
+    ]
+    return "; ".join(lines) or "see the dbt log"

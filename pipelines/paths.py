@@ -1,0 +1,93 @@
+"""The one data directory that holds all state: landing files, warehouse, Dagster, releases.
+
+One setting (``TDPF_HOME``) decides every path, for Dagster, dbt (through ``profiles.yml``),
+the CLI and the API alike, so no two parts can ever point at different files.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The repository root: shipped sources and the dbt project live here, never data.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SHIPPED_SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+
+_DAGSTER_YAML = """\
+# Written by tdpf: local Dagster instance storage for this data directory.
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass(frozen=True)
+class DataHome:
+    """Paths inside the data directory; nothing is written outside it."""
+
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse" / "tdpf.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster"
+
+    @property
+    def releases(self) -> Path:
+        return self.root / "releases"
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.root / "dbt" / "target"
+
+    @property
+    def dbt_logs(self) -> Path:
+        return self.root / "dbt" / "logs"
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / "tmp"
+
+    def ensure(self) -> "DataHome":
+        """Create the directories and the Dagster instance config (idempotent)."""
+        for d in (self.landing, self.warehouse.parent, self.dagster_home, self.releases,
+                  self.dbt_target, self.dbt_logs, self.tmp):
+            d.mkdir(parents=True, exist_ok=True)
+        cfg = self.dagster_home / "dagster.yaml"
+        if not cfg.exists():
+            cfg.write_text(_DAGSTER_YAML, encoding="utf-8")
+        return self
+
+
+def data_home() -> DataHome:
+    """The data directory from ``TDPF_HOME`` (default ``./data``), as an absolute path."""
+    return DataHome(Path(os.environ.get("TDPF_HOME", "data")).expanduser().resolve())
+
+
+def export_environment(home: DataHome) -> None:
+    """Point every tool at ``home``: dbt reads these variables, Dagster reads DAGSTER_HOME.
+
+    dbt runs as a subprocess and inherits the environment, so the warehouse path in
+    ``profiles.yml`` and the Dagster resource are computed from the same value. Telemetry
+    is off everywhere: the machine has no network and a user's data stays local.
+    """
+    os.environ["TDPF_HOME"] = str(home.root)
+    os.environ["DAGSTER_HOME"] = str(home.dagster_home)
+    os.environ["DBT_LOG_PATH"] = str(home.dbt_logs)
+    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    os.environ["DO_NOT_TRACK"] = "1"
+    os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
+    # dagster-dbt runs ``dbt`` from PATH; make it the one installed beside this interpreter
+    # even when the virtualenv is not activated (e.g. ``.venv/bin/dagster dev``).
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
