@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.paths import data_home, export_environment
+from pipelines.paths import PROJECT_ROOT, data_home, export_environment
 
 app = typer.Typer(
     help="TDPF data platform: build the open-data releases and serve the catalogue.",
@@ -100,6 +100,27 @@ def serve(
 
     console.print(f"Serving the catalogue of {home.releases} on http://{host}:{port}/ (Ctrl-C to stop)")
     uvicorn.run("catalog_api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+def _dagster(args: list[str]) -> None:
+    """Run the dagster CLI from this environment against the data directory's instance."""
+    home = data_home().ensure()
+    export_environment(home)
+    exe = os.path.join(os.path.dirname(sys.executable), "dagster")
+    os.chdir(PROJECT_ROOT)
+    os.execv(exe, [exe, *args])
+
+
+@app.command()
+def dev() -> None:
+    """Open the Dagster UI (``dagster dev -w workspace.yaml``) on the data directory's instance."""
+    _dagster(["dev", "-w", str(PROJECT_ROOT / "workspace.yaml")])
+
+
+@app.command()
+def validate() -> None:
+    """Check that the code location loads (``dagster definitions validate -w workspace.yaml``)."""
+    _dagster(["definitions", "validate", "-w", str(PROJECT_ROOT / "workspace.yaml")])
 
 
 @app.command()
