@@ -21,7 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 @app.command()
@@ -41,6 +41,7 @@ def build(
     import dagster as dg
 
     from pipelines.definitions import BUILD_JOB, build_definitions
+    from pipelines.progress import progress_logger
 
     console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
     with console.status("Loading definitions (dbt parse on first use)…"):
@@ -52,9 +53,9 @@ def build(
         job = defs.resolve_implicit_global_asset_job_def().get_subset(
             asset_selection=set(selection.resolve(defs.resolve_asset_graph()))
         )
+    job = job.with_logger_defs({"progress": progress_logger})
     result = job.execute_in_process(
-        instance=instance, raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
     )
     if not result.success:
         _report_failure(result)
@@ -72,8 +73,9 @@ def _report_failure(result: object) -> None:
             for prefix in ("dagster._core.definitions.events.Failure: ", "Failure: "):
                 message = message.removeprefix(prefix)
             console.print(f"  [red]✗[/red] {event.step_key}: {message}")
-        elif event.event_type_value == "STEP_SKIPPED":
-            console.print(f"  [yellow]–[/yellow] {event.step_key}: skipped (an upstream step failed)")
+    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]  # type: ignore[attr-defined]
+    if skipped:
+        console.print(f"  [yellow]–[/yellow] skipped because an upstream step failed: {', '.join(skipped)}")
 
 
 def _report_releases(home: object) -> None:

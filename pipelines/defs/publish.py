@@ -100,17 +100,34 @@ def dataset_metadata(
     }
 
 
+def upstream_models(manifest: dict[str, Any], node: dict[str, Any]) -> list[str]:
+    """The model and every model it is built from: their tests all vouch for the dataset."""
+    seen: set[str] = set()
+    stack = [node["unique_id"]]
+    while stack:
+        uid = stack.pop()
+        if uid in seen or not uid.startswith("model."):
+            continue
+        seen.add(uid)
+        stack.extend(manifest["nodes"][uid]["depends_on"]["nodes"])
+    return sorted(manifest["nodes"][uid]["name"] for uid in seen)
+
+
 def build_publish_assets(project: DbtProject, dbt_assets_def: dg.AssetsDefinition,
                          quality_asset: dg.AssetsDefinition) -> list[dg.AssetsDefinition]:
     """One publish asset per dataset declared in the dbt project."""
     manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     return [
-        _publish_asset(node, get_asset_key_for_model([dbt_assets_def], node["name"]), quality_asset)
+        _publish_asset(
+            node, get_asset_key_for_model([dbt_assets_def], node["name"]), quality_asset,
+            upstream_models(manifest, node),
+        )
         for node in published_models(manifest)
     ]
 
 
-def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: dg.AssetsDefinition) -> dg.AssetsDefinition:
+def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: dg.AssetsDefinition,
+                   checked_models: list[str]) -> dg.AssetsDefinition:
     dataset_id = node["meta"]["tdpf"]["dataset_id"]
     relation = f'"{node["schema"]}"."{node["alias"]}"'
     order_by = node["meta"]["tdpf"].get("order_by", [])
@@ -131,7 +148,7 @@ def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: 
         try:
             with duckdb.get_connection() as conn:
                 files = export_files(conn, relation, order_by, scratch)
-                quality = _quality_for(conn, node["name"])
+                quality = _quality_for(conn, checked_models)
                 metadata = dataset_metadata(node, conn, relation, quality)
             result = ReleaseStore(home.releases).publish(dataset_id, files, metadata)
         finally:
@@ -155,13 +172,16 @@ def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: 
     return _asset
 
 
-def _quality_for(conn: duckdb_lib.DuckDBPyConnection, model: str) -> dict[str, Any] | None:
+def _quality_for(conn: duckdb_lib.DuckDBPyConnection, models: list[str]) -> dict[str, Any] | None:
+    """The verdict of every test on the dataset's model and on the models it is built from."""
     exists = conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'audit' AND table_name = 'dbt_test_results'"
     ).fetchone()[0]
     if not exists:
         return None
     rows = conn.execute(
-        "SELECT model, test_name, status, failures, message FROM audit.dbt_test_results WHERE model = ?", [model]
+        "SELECT model, test_name, status, failures, message FROM audit.dbt_test_results "
+        "WHERE list_contains(?, model)", [models]
     ).fetchall()
-    return summarise([DbtTestOutcome(*r) for r in rows]).get(model)
+    outcomes = [DbtTestOutcome("dataset", *r[1:]) for r in rows]
+    return summarise(outcomes).get("dataset")

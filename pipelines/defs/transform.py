@@ -54,8 +54,9 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
         relations = _relations(invocation.manifest)
         with duckdb.get_connection() as conn:
             for event in events:
-                if isinstance(event, dg.Output) and event.output_name in relations:
-                    relation, descriptions = relations[event.output_name]
+                key = context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output) else None
+                if key in relations:
+                    relation, descriptions = relations[key]
                     try:
                         extra = table_metadata(conn, relation, descriptions)
                     except Exception as exc:  # a model that failed has no table to describe
@@ -71,17 +72,14 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     return tdpf_dbt_models
 
 
-def _relations(manifest: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, str]]]:
-    """Output name → (schema.table, column descriptions) for each model and seed."""
-    from dagster_dbt.asset_utils import get_asset_key_for_model  # noqa: F401 - documented helper
-
-    out: dict[str, tuple[str, dict[str, str]]] = {}
-    for unique_id, node in manifest["nodes"].items():
+def _relations(manifest: Mapping[str, Any]) -> dict[dg.AssetKey, tuple[str, dict[str, str]]]:
+    """Asset key → (schema.table, column descriptions) for each model and seed."""
+    out: dict[dg.AssetKey, tuple[str, dict[str, str]]] = {}
+    for node in manifest["nodes"].values():
         if node["resource_type"] not in ("model", "seed"):
             continue
-        output_name = unique_id.replace(".", "_")
         descriptions = {c: v.get("description", "") for c, v in node.get("columns", {}).items()}
-        out[output_name] = (f'"{node["schema"]}"."{node["alias"]}"', descriptions)
+        out[TRANSLATOR.get_asset_key(node)] = (f'"{node["schema"]}"."{node["alias"]}"', descriptions)
     return out
 
 
