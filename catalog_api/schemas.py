@@ -28,6 +28,14 @@ class ResourceOut(BaseModel):
     sha256: str = Field(description="Hex SHA-256 of the file; also its ETag.")
 
 
+class LicenseOut(BaseModel):
+    """The licence of a dataset: an SPDX-style id, a human title and the licence text's URL."""
+
+    id: str = Field(description="e.g. `CC-BY-4.0`.")
+    title: str | None = Field(default=None, description="e.g. `CC BY 4.0 (クリエイティブ・コモンズ 表示 4.0 国際)`.")
+    url: str | None = Field(default=None, description="Where the licence text is.")
+
+
 class DatasetLinks(BaseModel):
     """Related URLs, absolute, so clients navigate without building paths themselves."""
 
@@ -52,7 +60,7 @@ class DatasetOut(BaseModel):
     title_en: str | None = Field(description="Title in English.")
     description: str | None = None
     publisher: str | None
-    license: str | None
+    license: LicenseOut | None
     version: int = Field(description="Release version; increases by one per changed release.")
     content_hash: str = Field(description="SHA-256 over file digests and metadata; equal content, equal hash.")
     row_count: int | None
@@ -73,7 +81,7 @@ class DatasetOut(BaseModel):
             "title_en": metadata.get("title_en"),
             "description": metadata.get("description"),
             "publisher": metadata.get("publisher"),
-            "license": metadata.get("license"),
+            "license": _license(metadata.get("license")),
             "version": release.version,
             "content_hash": release.content_hash,
             "row_count": metadata.get("row_count"),
@@ -97,6 +105,15 @@ class DatasetOut(BaseModel):
             ),
         }
         return cls.model_validate(data)
+
+
+def _license(value: object) -> LicenseOut | None:
+    """Accept a licence as an object or, from older releases, as a bare id string."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return LicenseOut(id=value)
+    return LicenseOut.model_validate(value)
 
 
 class DatasetList(BaseModel):

@@ -27,7 +27,7 @@ console = Console(stderr=True, soft_wrap=True)
 @app.command()
 def build(
     select: Annotated[
-        str, typer.Option(help="Dagster asset selection, e.g. 'group:ingest' or 'raw/bureau_budget_lines+'.")
+        str, typer.Option(help="Dagster asset selection, e.g. 'group:ingest' or 'raw/bureau_budget_lines*' (that asset and everything downstream).")
     ] = "*",
 ) -> None:
     """Ingest the landing files, run dbt and its tests, and publish releases (one Dagster run).

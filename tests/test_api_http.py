@@ -28,7 +28,7 @@ AED_METADATA = {
     "title_en": "AED locations",
     "description": "区内のAED設置箇所。",
     "publisher": "東京都",
-    "license": "CC BY 4.0",
+    "license": {"id": "CC-BY-4.0", "title": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "row_count": 2,
     "keywords": ["防災", "救命"],
     "source": {"name": "新宿区オープンデータ", "url": "https://example.jp/aed.csv"},
@@ -146,7 +146,7 @@ def test_get_dataset_has_guaranteed_fields_and_metadata_passthrough(client: http
     assert d["title"] == "AED設置箇所一覧"
     assert d["title_en"] == "AED locations"
     assert d["publisher"] == "東京都"
-    assert d["license"] == "CC BY 4.0"
+    assert d["license"] == AED_METADATA["license"]
     assert d["version"] == 1
     assert len(d["content_hash"]) == 64
     assert d["row_count"] == 2

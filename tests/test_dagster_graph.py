@@ -97,3 +97,21 @@ def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Validation successful for code location pipelines" in proc.stderr + proc.stdout
+
+
+@pytest.mark.slow
+def test_dagster_cli_materialises_one_asset(tmp_path: Path) -> None:
+    """The README's command for materialising one asset from the command line."""
+    home = tmp_path / "data"
+    env = {**os.environ, "TDPF_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    (home / "dagster").mkdir(parents=True)
+    dagster = str(Path(sys.executable).parent / "dagster")
+    proc = subprocess.run(
+        [dagster, "asset", "materialize", "-m", "pipelines.definitions", "--select", "raw/bureau_budget_lines"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    import duckdb
+
+    con = duckdb.connect(str(home / "warehouse" / "tdpf.duckdb"), read_only=True)
+    assert con.execute("SELECT sum(amount_stated) FROM raw.bureau_budget_lines WHERE table_id = 'budget_revenue'").fetchone()[0] == 2 * 28_069_243
