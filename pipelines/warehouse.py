@@ -64,6 +64,36 @@ def replace_table(
     return len(rows)
 
 
+def replace_rows(
+    conn: duckdb.DuckDBPyConnection, schema: str, table: str, row_type: type, rows: Sequence[Any],
+    key: Sequence[str],
+) -> int:
+    """Upsert ``rows`` by ``key`` into ``schema.table`` (created when missing), in one transaction."""
+    cols = columns_of(row_type)
+    ddl = ", ".join(f'"{n}" {t}{"" if nullable else " NOT NULL"}' for n, t, nullable, _ in cols)
+    names = [n for n, *_ in cols]
+    key_positions = [names.index(k) for k in key]
+    match = " AND ".join(f'"{k}" = ?' for k in key)
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        conn.execute(f'CREATE TABLE IF NOT EXISTS "{schema}"."{table}" ({ddl})')
+        tuples = [dataclasses.astuple(r) for r in rows]
+        if tuples:
+            conn.executemany(
+                f'DELETE FROM "{schema}"."{table}" WHERE {match}',
+                [[t[i] for i in key_positions] for t in tuples],
+            )
+            conn.executemany(
+                f'INSERT INTO "{schema}"."{table}" VALUES ({", ".join("?" for _ in cols)})', tuples
+            )
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    return len(rows)
+
+
 def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 

@@ -1,4 +1,4 @@
-{{ config(meta={"dagster": {"asset_key": ["staging", "stg_bureau_report__staffing_by_rank"]}}) }}
+{{ config(meta={"dagster": {"ref": {"name": "stg_bureau_report__staffing_by_rank"}}}) }}
 -- In each row the ranks add up to the printed 合計 (both counts), and the job types of the
 -- 職種別内訳 add up to its 合計 and to the bureau's 合計 in the 職層別内訳.
 with by_rank as (

@@ -1,4 +1,4 @@
-{{ config(meta={"dagster": {"asset_key": ["intermediate", "int_bureau__org_units"]}}) }}
+{{ config(meta={"dagster": {"ref": {"name": "int_bureau__org_units"}}}) }}
 -- 課 rows sum to their 部 row and 部 rows to the 局 row, rank by rank and for the printed
 -- 合計, for both counts: staff and staff counted outside (外書).
 with cells as (

@@ -16,7 +16,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.defs.transform import DBT_BUILD_TARGET
-from pipelines.warehouse import replace_table, table_metadata
+from pipelines.warehouse import replace_rows, table_metadata
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ def build_quality_asset(dbt_assets_def: dg.AssetsDefinition) -> dg.AssetsDefinit
     def dbt_test_results(tdpf: TdpfHome, duckdb: DuckDBResource) -> dg.MaterializeResult:
         results = read_test_results(tdpf.home.dbt_target / DBT_BUILD_TARGET)
         with duckdb.get_connection() as conn:
-            replace_table(conn, "audit", "dbt_test_results", DbtTestOutcome, results)
+            # a partial build reports only the tests it ran: keep the others' last verdict
+            replace_rows(conn, "audit", "dbt_test_results", DbtTestOutcome, results, key=("model", "test_name"))
             metadata = table_metadata(conn, "audit.dbt_test_results")
         failed = sum(r.status in ("fail", "error") for r in results)
         metadata.update({"tests": len(results), "failed": failed})
