@@ -18,9 +18,17 @@ LANDING_REPORT = REPO / "pipelines" / "sources" / "bureau_report" / "jigyo_gaiyo
 TDPF = str(Path(sys.executable).parent / "tdpf")
 
 
-def run_tdpf(home: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
-    """Run the real console script against ``home`` (a fresh process, as a user would)."""
+def run_tdpf(
+    home: Path, *args: str, timeout: int = 900, user_home: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real console script against ``home`` (a fresh process, as a user would).
+
+    ``user_home`` replaces ``HOME`` for the process, to prove nothing is written outside
+    the data directory (no ~/.dagster, ~/.dbt or caches).
+    """
     env = {**os.environ, "TDPF_HOME": str(home)}
+    if user_home is not None:
+        env["HOME"] = str(user_home)
     env.pop("DAGSTER_HOME", None)
     return subprocess.run(
         [TDPF, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False
@@ -28,10 +36,16 @@ def run_tdpf(home: Path, *args: str, timeout: int = 900) -> subprocess.Completed
 
 
 @pytest.fixture(scope="session")
-def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_user_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty HOME given to the build of ``built_home``; it must stay empty."""
+    return tmp_path_factory.mktemp("user_home")
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory: pytest.TempPathFactory, built_user_home: Path) -> Path:
     """A data directory after one full `tdpf build` of the embedded default (read-only for tests)."""
     home = tmp_path_factory.mktemp("built") / "data"
-    result = run_tdpf(home, "build")
+    result = run_tdpf(home, "build", user_home=built_user_home)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
     return home
 

@@ -119,6 +119,11 @@ def test_failed_reconciliation_test_in_dbt_blocks_publication(home_copy: Path) -
     assert _current_hashes(home_copy) == before
 
 
+def test_build_writes_nothing_outside_the_data_directory(built_home: Path, built_user_home: Path) -> None:
+    assert sorted(p.name for p in built_user_home.rglob("*")) == []
+    assert sorted(p.name for p in built_home.iterdir()) == ["dagster", "dbt", "landing", "releases", "tmp", "warehouse"]
+
+
 def test_dagster_run_and_dbt_artifacts_stay_in_the_data_directory(built_home: Path) -> None:
     import dagster as dg
 

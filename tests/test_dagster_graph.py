@@ -88,8 +88,8 @@ def test_assets_are_grouped_described_owned_and_kinded(tdpf_home: Path) -> None:
 
 
 def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
-    env = {**os.environ, "TDPF_HOME": str(tmp_path / "data")}
-    env.pop("DAGSTER_HOME", None)
+    home = DataHome(tmp_path / "data").ensure()  # its dagster.yaml turns telemetry off
+    env = {**os.environ, "TDPF_HOME": str(home.root), "DAGSTER_HOME": str(home.dagster_home)}
     dagster = str(Path(sys.executable).parent / "dagster")
     proc = subprocess.run(
         [dagster, "definitions", "validate", "-w", "workspace.yaml"],
@@ -102,9 +102,8 @@ def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_dagster_cli_materialises_one_asset(tmp_path: Path) -> None:
     """The README's command for materialising one asset from the command line."""
-    home = tmp_path / "data"
+    home = DataHome(tmp_path / "data").ensure().root
     env = {**os.environ, "TDPF_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
-    (home / "dagster").mkdir(parents=True)
     dagster = str(Path(sys.executable).parent / "dagster")
     proc = subprocess.run(
         [dagster, "asset", "materialize", "-m", "pipelines.definitions", "--select", "raw/bureau_budget_lines"],
