@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.paths import PROJECT_ROOT, data_home, export_environment
+from pipelines.paths import PROJECT_ROOT, DataHome, data_home, export_environment
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 app = typer.Typer(
     help="TDPF data platform: build the open-data releases and serve the catalogue.",
@@ -32,9 +35,9 @@ def build(
 ) -> None:
     """Ingest the landing files, run dbt and its tests, and publish releases (one Dagster run).
 
-    Progress is Dagster's own step log. The run is recorded in the data directory's Dagster
-    instance, so it shows up in the UI (`make dev`). On failure the previous releases stay
-    published and the command exits with status 1.
+    Prints one line per step plus dbt's own progress. The run is recorded in the data
+    directory's Dagster instance, so it shows up in the UI (`make dev`) with every event. On
+    failure the previous releases stay published and the command exits with status 1.
     """
     home = data_home().ensure()
     export_environment(home)
@@ -63,25 +66,25 @@ def build(
     _report_releases(home)
 
 
-def _report_failure(result: object) -> None:
+def _report_failure(result: "dg.ExecuteInProcessResult") -> None:
     """Print each failed step's own message (file, line, column, value), not a traceback."""
     console.print("[bold red]Build failed.[/bold red] Published releases were left unchanged.")
-    for event in result.all_events:  # type: ignore[attr-defined]
+    for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
             message = error.message.strip() if error else "unknown error"
             for prefix in ("dagster._core.definitions.events.Failure: ", "Failure: "):
                 message = message.removeprefix(prefix)
             console.print(f"  [red]✗[/red] {event.step_key}: {message}")
-    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]  # type: ignore[attr-defined]
+    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
         console.print(f"  [yellow]–[/yellow] skipped because an upstream step failed: {', '.join(skipped)}")
 
 
-def _report_releases(home: object) -> None:
+def _report_releases(home: DataHome) -> None:
     from catalog_api.release_store import ReleaseStore
 
-    releases = ReleaseStore(home.releases).list_current()  # type: ignore[attr-defined]
+    releases = ReleaseStore(home.releases).list_current()
     table = Table(title="Published releases")
     for col in ("dataset", "version", "rows", "content hash"):
         table.add_column(col)

@@ -19,7 +19,7 @@ from dagster_dbt import DbtProject, get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from catalog_api.release_store import ReleaseStore
-from pipelines.defs.quality import DbtTestOutcome, summarise
+from pipelines.defs.quality import DbtTestOutcome, verdict
 from pipelines.defs.resources import OWNER, TdpfHome
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -53,13 +53,18 @@ def export_files(conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: l
     parquet = out_dir / "data.parquet"
     body = out_dir / "body.csv"
     csv = out_dir / "data.csv"
-    conn.execute(f"COPY ({query}) TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)")
-    conn.execute(f"COPY ({query}) TO '{body}' (FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
+    conn.execute(f"COPY ({query}) TO {_literal(parquet)} (FORMAT parquet, COMPRESSION zstd)")
+    conn.execute(f"COPY ({query}) TO {_literal(body)} (FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
     with csv.open("wb") as dst, body.open("rb") as src:
         dst.write(UTF8_BOM)
         shutil.copyfileobj(src, dst)
     body.unlink()
     return {"data.csv": csv, "data.parquet": parquet}
+
+
+def _literal(path: Path) -> str:
+    """A file path as an SQL string literal (COPY takes no parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def dataset_metadata(
@@ -183,5 +188,4 @@ def _quality_for(conn: duckdb_lib.DuckDBPyConnection, models: list[str]) -> dict
         "SELECT model, test_name, status, failures, message FROM audit.dbt_test_results "
         "WHERE list_contains(?, model)", [models]
     ).fetchall()
-    outcomes = [DbtTestOutcome("dataset", *r[1:]) for r in rows]
-    return summarise(outcomes).get("dataset")
+    return verdict([DbtTestOutcome(*r) for r in rows]) if rows else None
