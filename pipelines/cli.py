@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -43,25 +45,32 @@ def build(
     export_environment(home)
     import dagster as dg
 
-    from pipelines.definitions import BUILD_JOB, build_definitions
+    from pipelines.build import run_build
+    from pipelines.defs.smart_poles import ensure_embedded_smart_poles
+    from pipelines.definitions import build_definitions
     from pipelines.progress import progress_logger
+    from pipelines.smart_poles.ingest import days_with_files
 
     console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
-    with console.status("Loading definitions (dbt parse on first use)…"):
+    with console.status("Preparing the embedded sample and loading definitions (dbt parse on first use)…"):
+        landing = ensure_embedded_smart_poles(home)
         defs = build_definitions(home)
     instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def(BUILD_JOB)
-    selection = None if select == "*" else dg.AssetSelection.from_coercible(select)
-    if selection is not None:
+    loggers = {"progress": progress_logger}
+    run_config = {"loggers": {"progress": {}}}
+    if select != "*":
+        selection = dg.AssetSelection.from_coercible(select)
         job = defs.resolve_implicit_global_asset_job_def().get_subset(
             asset_selection=set(selection.resolve(defs.resolve_asset_graph()))
-        )
-    job = job.with_logger_defs({"progress": progress_logger})
-    result = job.execute_in_process(
-        instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
-    )
-    if not result.success:
-        _report_failure(result)
+        ).with_logger_defs(loggers)
+        results = [job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)]
+    else:
+        days = days_with_files(landing / "feeds")
+        console.print(f"smart-pole feeds: {len(days)} day(s) {days[0] if days else ''}…{days[-1] if days else ''}")
+        results = run_build(defs, instance, days, loggers, run_config).results
+    failed = [r for r in results if not r.success]
+    if failed:
+        _report_failure(failed[0])
         raise typer.Exit(code=1)
     _report_releases(home)
 
@@ -134,6 +143,66 @@ def paths() -> None:
     home = data_home()
     for name in ("root", "landing", "warehouse", "dagster_home", "releases", "dbt_target"):
         typer.echo(f"{name:13} {getattr(home, name)}")
+
+
+simulate_app = typer.Typer(
+    help="Generate simulated source feeds (deterministic and seeded) for sources with no reachable feed.",
+    no_args_is_help=True,
+)
+app.add_typer(simulate_app, name="simulate")
+
+
+@simulate_app.command("smart-poles")
+def simulate_smart_poles(
+    start: Annotated[
+        datetime,
+        typer.Option(formats=["%Y-%m-%d"], show_default="2026-11-02", help="First JST day to simulate (YYYY-MM-DD)."),
+    ] = datetime(2026, 11, 2),
+    days: Annotated[int, typer.Option(min=1, help="Number of JST days.")] = 3,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Output folder (default: <TDPF_HOME>/landing/smart_poles); its simulator subfolders are replaced."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed and window give byte-identical files.")] = 20231001,
+) -> None:
+    """Write the 西新宿 smart-pole register, feeds (3 vendor formats), injected faults and the fault log.
+
+    Same start, days and seed give byte-identical files.
+    Injected faults: _simulator/fault_log.jsonl; counts: _simulator/manifest.json.
+    Formats and faults: docs/smart-poles-feeds.md.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipelines.simulator import FAULT_KINDS, FEED_FORMATS, simulate
+
+    target = out if out is not None else data_home().landing / "smart_poles"
+    first = start.date()
+    with Progress(
+        TextColumn("[bold]simulating[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=console, transient=False,
+    ) as progress:
+        task = progress.add_task(first.isoformat(), total=days)
+
+        def on_day(day: date) -> None:
+            progress.update(task, advance=1, description=day.isoformat())
+
+        try:
+            summary = simulate(first, days, target, seed=seed, on_day=on_day)
+        except FileExistsError as exc:
+            console.print(f"[red]✗[/red] {exc}")
+            raise typer.Exit(code=1) from exc
+
+    table = Table(title=f"Smart-pole simulation {summary.start} … {summary.end} (seed {seed}) → {summary.out}")
+    table.add_column("item")
+    table.add_column("count", justify="right")
+    for fmt in FEED_FORMATS:
+        table.add_row(f"files {fmt}", str(summary.files_per_format[fmt]))
+    table.add_row("files late (in _late/)", str(summary.late_files))
+    table.add_row("readings", f"{summary.readings:,}")
+    table.add_row("readings affected by faults", f"{summary.affected_readings:,} ({summary.affected_readings / summary.readings:.1%})")
+    for kind in FAULT_KINDS:
+        table.add_row(f"faults {kind}", str(summary.faults_per_kind[kind]))
+    Console().print(table)
 
 
 def main() -> None:  # pragma: no cover - console-script shim

@@ -9,15 +9,16 @@ executor once the warehouse is a server.
 
 import dagster as dg
 
+from pipelines.build import build_jobs
 from pipelines.defs.bureau_report import INGEST_ASSETS
 from pipelines.defs.project import dbt_project_for
 from pipelines.defs.publish import build_publish_assets
 from pipelines.defs.quality import build_quality_asset
 from pipelines.defs.resources import build_resources
-from pipelines.defs.transform import build_dbt_assets
+from pipelines.defs.smart_poles import SMART_POLE_ASSETS, smart_pole_days
+from pipelines.defs.smart_pole_automation import build_automation
+from pipelines.defs.transform import build_daily_dbt_assets, build_dbt_assets
 from pipelines.paths import DataHome, data_home, export_environment
-
-BUILD_JOB = "tdpf_build"
 
 
 def build_definitions(home: DataHome) -> dg.Definitions:
@@ -26,15 +27,17 @@ def build_definitions(home: DataHome) -> dg.Definitions:
     export_environment(home)
     project = dbt_project_for(home)
     dbt_models = build_dbt_assets(project)
-    quality = build_quality_asset(dbt_models)
-    publish = build_publish_assets(project, dbt_models, quality)
-    build_job = dg.define_asset_job(
-        BUILD_JOB, selection=dg.AssetSelection.all(),
-        description="Build everything: ingest the landing files, run dbt, record checks, publish releases.",
-    )
+    daily_models = build_daily_dbt_assets(project, smart_pole_days)
+    quality = build_quality_asset([dbt_models, daily_models])
+    publish = build_publish_assets(project, quality)
+    assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, dbt_models, daily_models, quality, *publish]
+    jobs = build_jobs(assets, smart_pole_days)
+    schedules, sensors = build_automation(home, jobs)
     return dg.Definitions(
-        assets=[*INGEST_ASSETS, dbt_models, quality, *publish],
-        jobs=[build_job],
+        assets=assets,
+        jobs=jobs,
+        schedules=schedules,
+        sensors=sensors,
         resources=build_resources(home, project),
         executor=dg.in_process_executor,
     )

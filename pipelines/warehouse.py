@@ -8,6 +8,7 @@ write never leaves half a table behind.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import types
 import typing
 from collections.abc import Sequence
@@ -16,7 +17,10 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-_SQL_TYPES: dict[type, str] = {int: "BIGINT", str: "VARCHAR", bool: "BOOLEAN", float: "DOUBLE"}
+_SQL_TYPES: dict[type, str] = {
+    int: "BIGINT", str: "VARCHAR", bool: "BOOLEAN", float: "DOUBLE",
+    datetime.datetime: "TIMESTAMP", datetime.date: "DATE",
+}
 
 
 def _sql_type(annotation: Any) -> tuple[str, bool]:

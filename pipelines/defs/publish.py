@@ -15,12 +15,13 @@ from typing import Any
 
 import dagster as dg
 import duckdb as duckdb_lib
-from dagster_dbt import DbtProject, get_asset_key_for_model
+from dagster_dbt import DbtProject
 from dagster_duckdb import DuckDBResource
 
 from catalog_api.release_store import ReleaseStore
 from pipelines.defs.quality import DbtTestOutcome, verdict
 from pipelines.defs.resources import OWNER, TdpfHome
+from pipelines.defs.transform import TRANSLATOR
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -118,13 +119,12 @@ def upstream_models(manifest: dict[str, Any], node: dict[str, Any]) -> list[str]
     return sorted(manifest["nodes"][uid]["name"] for uid in seen)
 
 
-def build_publish_assets(project: DbtProject, dbt_assets_def: dg.AssetsDefinition,
-                         quality_asset: dg.AssetsDefinition) -> list[dg.AssetsDefinition]:
-    """One publish asset per dataset declared in the dbt project."""
+def build_publish_assets(project: DbtProject, quality_asset: dg.AssetsDefinition) -> list[dg.AssetsDefinition]:
+    """One publish asset per dataset declared in the dbt project (keys as the dbt assets name them)."""
     manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     return [
         _publish_asset(
-            node, get_asset_key_for_model([dbt_assets_def], node["name"]), quality_asset,
+            node, TRANSLATOR.get_asset_key(node), quality_asset,
             upstream_models(manifest, node),
         )
         for node in published_models(manifest)

@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import OWNER, TdpfHome
-from pipelines.defs.transform import DBT_BUILD_TARGET
+from pipelines.defs.transform import DBT_BUILD_TARGET, DBT_DAILY_TARGET
 from pipelines.warehouse import replace_rows, table_metadata
 
 
@@ -65,12 +65,12 @@ def verdict(outcomes: list[DbtTestOutcome]) -> dict[str, Any]:
     }
 
 
-def build_quality_asset(dbt_assets_def: dg.AssetsDefinition) -> dg.AssetsDefinition:
+def build_quality_asset(dbt_assets_defs: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
     """The ``quality/dbt_test_results`` asset, downstream of every dbt model."""
 
     @dg.asset(
         key=["quality", "dbt_test_results"],
-        deps=list(dbt_assets_def.keys),
+        deps=[key for d in dbt_assets_defs for key in d.keys],
         group_name="quality",
         kinds={"dbt", "duckdb"},
         owners=[OWNER],
@@ -78,7 +78,12 @@ def build_quality_asset(dbt_assets_def: dg.AssetsDefinition) -> dg.AssetsDefinit
         " Result of every dbt test of the latest build, per model; feeds each release's quality field.",
     )
     def dbt_test_results(tdpf: TdpfHome, duckdb: DuckDBResource) -> dg.MaterializeResult:
-        results = read_test_results(tdpf.home.dbt_target / DBT_BUILD_TARGET)
+        results = [
+            outcome
+            for folder in (DBT_BUILD_TARGET, DBT_DAILY_TARGET)
+            if (tdpf.home.dbt_target / folder / "run_results.json").exists()
+            for outcome in read_test_results(tdpf.home.dbt_target / folder)
+        ]
         with duckdb.get_connection() as conn:
             # a partial build reports only the tests it ran: keep the others' last verdict
             replace_rows(conn, "audit", "dbt_test_results", DbtTestOutcome, results, key=("model", "test_name"))

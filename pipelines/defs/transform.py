@@ -6,7 +6,9 @@ data that did not pass.
 """
 
 
+import json
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -23,6 +25,8 @@ from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.warehouse import table_metadata
 
 DBT_BUILD_TARGET = "build"  # folder under <TDPF_HOME>/dbt/target for the build's artifacts
+DBT_DAILY_TARGET = "daily"  # … and for the day-partitioned models' builds
+DAILY_TAG = "smart_poles_daily"
 
 
 class TdpfDbtTranslator(DagsterDbtTranslator):
@@ -37,39 +41,75 @@ class TdpfDbtTranslator(DagsterDbtTranslator):
         return [OWNER]
 
 
-TRANSLATOR = TdpfDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+# Two dbt sources can be written by one ingest asset (the register asset writes the pole and
+# device tables), so two sources may share an asset key.
+TRANSLATOR = TdpfDbtTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_duplicate_source_asset_keys=True)
+)
 
 
 def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
-    """All dbt models and seeds of ``project`` as one multi-asset running ``dbt build``."""
+    """The unpartitioned dbt models and seeds as one multi-asset running ``dbt build``."""
 
-    @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=TRANSLATOR)
+    @dbt_assets(
+        manifest=project.manifest_path, project=project, dagster_dbt_translator=TRANSLATOR,
+        exclude=f"tag:{DAILY_TAG}",
+    )
     def tdpf_dbt_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, tdpf: TdpfHome
     ) -> Iterator[Any]:
-        target = tdpf.home.dbt_target / DBT_BUILD_TARGET
-        invocation = dbt.cli(["build"], context=context, target_path=target, raise_on_error=False)
-        # dbt holds the DuckDB file while it runs; table metadata is read once it has finished.
-        events = list(invocation.stream())
-        relations = _relations(invocation.manifest)
-        with duckdb.get_connection() as conn:
-            for event in events:
-                key = context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output) else None
-                if key in relations:
-                    relation, descriptions = relations[key]
-                    try:
-                        extra = table_metadata(conn, relation, descriptions)
-                    except Exception as exc:  # a model that failed has no table to describe
-                        context.log.warning(f"no metadata for {relation}: {exc}")
-                        extra = {}
-                    event = event.with_metadata({**event.metadata, **extra})
-                yield event
-        if not invocation.is_successful():
-            raise dg.Failure(
-                description="dbt build failed: " + _failures(invocation), allow_retries=False
-            )
+        yield from _run_dbt(context, dbt, duckdb, tdpf.home.dbt_target / DBT_BUILD_TARGET, ["build"])
 
     return tdpf_dbt_models
+
+
+def build_daily_dbt_assets(project: DbtProject, partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    """The smart-pole models, built for the JST days of the run's partition range.
+
+    The days reach dbt as ``min_day`` / ``max_day`` vars; the incremental marts replace
+    exactly those days (delete+insert on ``day``), so one late file rebuilds one day.
+    """
+
+    @dbt_assets(
+        manifest=project.manifest_path, project=project, dagster_dbt_translator=TRANSLATOR,
+        select=f"tag:{DAILY_TAG}", partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(), name="smart_pole_dbt_models",
+    )
+    def smart_pole_dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, tdpf: TdpfHome
+    ) -> Iterator[Any]:
+        keys = context.partition_keys
+        variables = json.dumps({"min_day": min(keys), "max_day": max(keys)})
+        yield from _run_dbt(
+            context, dbt, duckdb, tdpf.home.dbt_target / DBT_DAILY_TARGET, ["build", "--vars", variables]
+        )
+
+    return smart_pole_dbt_models
+
+
+def _run_dbt(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, target: Path,
+    args: list[str],
+) -> Iterator[Any]:
+    """Run dbt, then attach row count, schema and preview to each model's materialisation."""
+    invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
+    # dbt holds the DuckDB file while it runs; table metadata is read once it has finished.
+    events = list(invocation.stream())
+    relations = _relations(invocation.manifest)
+    with duckdb.get_connection() as conn:
+        for event in events:
+            key = context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output) else None
+            if key in relations:
+                relation, descriptions = relations[key]
+                try:
+                    extra = table_metadata(conn, relation, descriptions)
+                except Exception as exc:  # a model that failed has no table to describe
+                    context.log.warning(f"no metadata for {relation}: {exc}")
+                    extra = {}
+                event = event.with_metadata({**event.metadata, **extra})
+            yield event
+    if not invocation.is_successful():
+        raise dg.Failure(description="dbt build failed: " + _failures(invocation), allow_retries=False)
 
 
 def _relations(manifest: Mapping[str, Any]) -> dict[dg.AssetKey, tuple[str, dict[str, str]]]:

@@ -1,0 +1,125 @@
+"""The smart-pole register and the device → pole register, validated cell by cell.
+
+Both are small, hand-kept files; a wrong cell (a swapped coordinate, an unknown type) must
+stop the load with its file, line and column rather than put a pole in the wrong place.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipelines.parsers.errors import SourceFormatError, SourceLocation
+from pipelines.smart_poles.formats import FORMATS
+
+POLE_TYPES = ("サイネージ型", "ポール型")
+SENSORS = ("temperature", "humidity", "pressure", "illuminance", "noise", "pm25", "people", "wifi")
+#: Generous box around 西新宿; a coordinate outside it is a typo or swapped lat/lon.
+LAT_RANGE = (35.67, 35.71)
+LON_RANGE = (139.67, 139.72)
+
+
+def _c(description: str) -> dict[str, str]:
+    return {"description": description}
+
+
+@dataclass(frozen=True)
+class Pole:
+    """One smart pole of the register."""
+
+    pole_id: str = field(metadata=_c("pole id, e.g. NSJ-001"))
+    name: str = field(metadata=_c("name (Japanese)"))
+    name_en: str = field(metadata=_c("name (English)"))
+    pole_type: str = field(metadata=_c("サイネージ型 or ポール型"))
+    vendor: str = field(metadata=_c("cooperating company (vendor id)"))
+    installed_fiscal_year: int = field(metadata=_c("fiscal year of installation"))
+    latitude: float = field(metadata=_c("WGS84 latitude, decimal degrees"))
+    longitude: float = field(metadata=_c("WGS84 longitude, decimal degrees"))
+    sensors: str = field(metadata=_c("|-separated sensors carried"))
+    feed_format: str = field(metadata=_c("vendor feed format"))
+    source_line: int = field(metadata=_c("line in register/poles.csv"))
+
+
+@dataclass(frozen=True)
+class Device:
+    """Which device reported for which pole, and when (replacements keep the pole)."""
+
+    device_id: str = field(metadata=_c("device id as it appears in the feeds"))
+    pole_id: str = field(metadata=_c("pole the device is mounted on"))
+    valid_from: datetime = field(metadata=_c("UTC start of validity"))
+    valid_to: datetime | None = field(metadata=_c("UTC end of validity (exclusive); null while active"))
+    source_line: int = field(metadata=_c("line in register/devices.csv"))
+
+
+POLE_COLUMNS = [f.name for f in Pole.__dataclass_fields__.values()][:-1]
+DEVICE_COLUMNS = ["device_id", "pole_id", "valid_from", "valid_to"]
+
+
+def _rows(path: Path, expected: list[str], relative: str) -> list[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames != expected:
+            raise SourceFormatError(SourceLocation(relative, 1), f"the header {','.join(expected)}",
+                                    ",".join(reader.fieldnames or []))
+        return [(i, row) for i, row in enumerate(reader, start=2)]
+
+
+def _err(relative: str, line: int, columns: list[str], column: str, expected: str, value: str) -> SourceFormatError:
+    return SourceFormatError(SourceLocation(relative, line, columns.index(column) + 1), expected, value,
+                             column_name=column)
+
+
+def parse_poles(path: Path, relative: str) -> list[Pole]:
+    """Poles of ``register/poles.csv``."""
+    out = []
+    for line, r in _rows(path, POLE_COLUMNS, relative):
+        def bad(column: str, expected: str) -> SourceFormatError:
+            return _err(relative, line, POLE_COLUMNS, column, expected, r[column])
+
+        if r["pole_type"] not in POLE_TYPES:
+            raise bad("pole_type", " or ".join(POLE_TYPES))
+        if r["feed_format"] not in FORMATS:
+            raise bad("feed_format", " / ".join(FORMATS))
+        if not r["installed_fiscal_year"].isdigit():
+            raise bad("installed_fiscal_year", "a fiscal year such as 2021")
+        try:
+            lat, lon = float(r["latitude"]), float(r["longitude"])
+        except ValueError:
+            raise bad("latitude", "WGS84 decimal degrees") from None
+        if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
+            hint = " (latitude and longitude swapped?)" if LON_RANGE[0] <= lat <= LON_RANGE[1] else ""
+            raise bad("latitude", f"a latitude in {LAT_RANGE} around 西新宿{hint}")
+        if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
+            raise bad("longitude", f"a longitude in {LON_RANGE} around 西新宿")
+        unknown = set(r["sensors"].split("|")) - set(SENSORS)
+        if unknown:
+            raise bad("sensors", f"|-separated sensors from {', '.join(SENSORS)}")
+        out.append(Pole(r["pole_id"], r["name"], r["name_en"], r["pole_type"], r["vendor"],
+                        int(r["installed_fiscal_year"]), lat, lon, r["sensors"], r["feed_format"], line))
+    return out
+
+
+def _utc(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_devices(path: Path, relative: str, pole_ids: set[str]) -> list[Device]:
+    """Devices of ``register/devices.csv``; every device must belong to a known pole."""
+    out = []
+    for line, r in _rows(path, DEVICE_COLUMNS, relative):
+        if r["pole_id"] not in pole_ids:
+            raise _err(relative, line, DEVICE_COLUMNS, "pole_id", "a pole_id of register/poles.csv", r["pole_id"])
+        try:
+            start = _utc(r["valid_from"])
+        except ValueError:
+            raise _err(relative, line, DEVICE_COLUMNS, "valid_from", "UTC time such as 2020-04-01T00:00:00Z",
+                       r["valid_from"]) from None
+        try:
+            end = _utc(r["valid_to"]) if r["valid_to"] else None
+        except ValueError:
+            raise _err(relative, line, DEVICE_COLUMNS, "valid_to", "UTC time or empty", r["valid_to"]) from None
+        out.append(Device(r["device_id"], r["pole_id"], start, end, line))
+    return out
+
