@@ -41,6 +41,26 @@ def published_models(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(nodes, key=lambda n: n["meta"]["tdpf"]["dataset_id"])
 
 
+def export_geojson(
+    conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: list[str], geometry: dict[str, str], path: Path
+) -> Path:
+    """A GeoJSON FeatureCollection of points (RFC 7946: longitude first), every column a property.
+
+    Built by DuckDB's JSON functions in a fixed order, so identical data gives identical bytes.
+    """
+    lat, lon = geometry["latitude"], geometry["longitude"]
+    order = ", ".join(f'r."{c}"' for c in order_by) or "ALL"
+    doc = conn.execute(
+        f"""SELECT json_object('type', 'FeatureCollection', 'features', to_json(coalesce(list(
+                json_object('type', 'Feature',
+                            'geometry', json_object('type', 'Point', 'coordinates', json_array(r."{lon}", r."{lat}")),
+                            'properties', to_json(r)) ORDER BY {order}), [])))
+            FROM {relation} AS r"""
+    ).fetchone()[0]
+    path.write_text(doc, encoding="utf-8")
+    return path
+
+
 def export_files(conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: list[str], out_dir: Path) -> dict[str, Path]:
     """Write Parquet and CSV (UTF-8 with BOM, CRLF, header) in a stable row order.
 
@@ -136,6 +156,7 @@ def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: 
     dataset_id = node["meta"]["tdpf"]["dataset_id"]
     relation = f'"{node["schema"]}"."{node["alias"]}"'
     order_by = node["meta"]["tdpf"].get("order_by", [])
+    geometry = node["meta"]["tdpf"].get("geometry")
 
     @dg.asset(
         key=["release", node["name"]],
@@ -153,6 +174,8 @@ def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: 
         try:
             with duckdb.get_connection() as conn:
                 files = export_files(conn, relation, order_by, scratch)
+                if geometry:
+                    files["data.geojson"] = export_geojson(conn, relation, order_by, geometry, scratch / "data.geojson")
                 quality = _quality_for(conn, checked_models)
                 metadata = dataset_metadata(node, conn, relation, quality)
             result = ReleaseStore(home.releases).publish(dataset_id, files, metadata)
