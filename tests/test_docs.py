@@ -58,3 +58,10 @@ def test_every_make_target_is_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert [t for t in targets if t != "help" and f"make {t}" not in readme] == []
     assert readme.index("make run") < readme.index("## Data flow")
+
+
+def test_every_smart_pole_reject_reason_is_documented() -> None:
+    from pipelines.smart_poles.ingest import REJECT_REASONS
+
+    text = _text("smart-poles.md")
+    assert [r for r in REJECT_REASONS if f"`{r}`" not in text] == []
