@@ -13,6 +13,7 @@ from typing import Any
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.defs.failures import source_failure
 from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.parsers.bureau_report import (
     BudgetLine,
@@ -85,16 +86,7 @@ def _report_asset(
             try:
                 rows.extend(parse(read_report_lines(path), _relative(path, home)))
             except SourceFormatError as exc:
-                # A clean, located message for the UI and the CLI, not a library traceback.
-                raise dg.Failure(
-                    description=str(exc),
-                    metadata={
-                        "file": exc.location.file, "line": exc.location.line,
-                        "column": exc.location.column or 0, "value": exc.value or "",
-                        "expected": exc.expected, "table": exc.table or "",
-                    },
-                    allow_retries=False,
-                ) from None
+                raise source_failure(exc) from None
         context.log.info(f"{len(rows)} rows from {len(files)} file(s) → raw.{table}")
         with duckdb.get_connection() as conn:
             replace_table(conn, "raw", table, row_type, rows)

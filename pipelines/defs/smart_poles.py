@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.defs.failures import source_failure
 from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.parsers.errors import SourceFormatError
 from pipelines.paths import DataHome
@@ -41,12 +42,6 @@ def ensure_embedded_smart_poles(home: DataHome) -> Path:
     return landing
 
 
-def _failure(exc: SourceFormatError) -> dg.Failure:
-    return dg.Failure(description=str(exc), allow_retries=False,
-                      metadata={"file": exc.location.file, "line": exc.location.line,
-                                "column": exc.location.column or 0, "value": exc.value or ""})
-
-
 @dg.asset(
     key=["raw", "smart_pole_register"],
     group_name="ingest",
@@ -63,7 +58,7 @@ def smart_pole_register(tdpf: TdpfHome, duckdb: DuckDBResource) -> dg.Materializ
         devices = parse_devices(landing / "register" / "devices.csv", "register/devices.csv",
                                 {p.pole_id for p in poles})
     except SourceFormatError as exc:
-        raise _failure(exc) from None
+        raise source_failure(exc) from None
     with duckdb.get_connection() as conn:
         replace_table(conn, "raw", "smart_pole_devices", Device, devices)
         replace_table(conn, "raw", "smart_pole_register", Pole, poles)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipelines.parsers.columns import described
 from pipelines.parsers.errors import ValueFormatError
 from pipelines.parsers.quantities import (
     Quantity,
@@ -21,11 +22,6 @@ from pipelines.parsers.quantities import (
 )
 from pipelines.parsers.report_tables import ReportTable, TableLine, TableSpec, find_table
 from pipelines.parsers.wareki import FiscalYear, normalize, parse_fiscal_year, split_fiscal_year_prefix
-
-
-def col(description: str) -> dict[str, str]:
-    """Field metadata: the column description that travels to the raw table's schema."""
-    return {"description": description}
 
 
 # --------------------------------------------------------------------------- budget
@@ -41,20 +37,20 @@ BUDGET_TABLES: tuple[TableSpec, ...] = (
 class BudgetLine:
     """One printed row of a budget table, with the amount in the unit the table stated."""
 
-    table_id: str = field(metadata=col("budget table: budget_total / budget_revenue / budget_expenditure"))
-    table_title: str = field(metadata=col("table title as printed (総額 / 歳入 / 歳出)"))
-    row_index: int = field(metadata=col("position of the row in the table, from 1"))
-    item_label: str = field(metadata=col("区分 as printed, spaces included"))
-    item: str = field(metadata=col("区分 with spaces removed"))
-    fiscal_year: int = field(metadata=col("fiscal year (Gregorian year in which it starts)"))
-    fiscal_year_label: str = field(metadata=col("fiscal year as printed (和暦)"))
-    budget_kind: str = field(metadata=col("kind of budget from the column heading, e.g. 当初予算"))
-    amount_stated: int = field(metadata=col("amount in the unit the table stated"))
-    unit_stated: str = field(metadata=col("unit the table stated, e.g. 千円"))
-    amount_yen: int = field(metadata=col("amount converted to yen"))
-    source_file: str = field(metadata=col("landing file the row was read from"))
-    source_line: int = field(metadata=col("line in the landing file, from 1"))
-    source_column: int = field(metadata=col("cell (column) of the amount, from 1"))
+    table_id: str = field(metadata=described("budget table: budget_total / budget_revenue / budget_expenditure"))
+    table_title: str = field(metadata=described("table title as printed (総額 / 歳入 / 歳出)"))
+    row_index: int = field(metadata=described("position of the row in the table, from 1"))
+    item_label: str = field(metadata=described("区分 as printed, spaces included"))
+    item: str = field(metadata=described("区分 with spaces removed"))
+    fiscal_year: int = field(metadata=described("fiscal year (Gregorian year in which it starts)"))
+    fiscal_year_label: str = field(metadata=described("fiscal year as printed (和暦)"))
+    budget_kind: str = field(metadata=described("kind of budget from the column heading, e.g. 当初予算"))
+    amount_stated: int = field(metadata=described("amount in the unit the table stated"))
+    unit_stated: str = field(metadata=described("unit the table stated, e.g. 千円"))
+    amount_yen: int = field(metadata=described("amount converted to yen"))
+    source_file: str = field(metadata=described("landing file the row was read from"))
+    source_line: int = field(metadata=described("line in the landing file, from 1"))
+    source_column: int = field(metadata=described("cell (column) of the amount, from 1"))
 
 
 def parse_budget(lines: Sequence[str], source_file: str) -> list[BudgetLine]:
@@ -108,16 +104,16 @@ _AUTHORIZED_HEADINGS = {"定数"}
 class StaffingCell:
     """One cell of a staffing table: an organisational unit and one column of counts."""
 
-    table_id: str = field(metadata=col("staffing table: staffing_by_rank / staffing_by_job_type"))
-    row_index: int = field(metadata=col("position of the row in the table, from 1"))
-    org_unit: str = field(metadata=col("局/部/課 as printed"))
-    column_label: str = field(metadata=col("column heading: a rank (職層) or job type (職種), 合計 or 定数"))
-    column_kind: str = field(metadata=col("breakdown (a rank or job type), total (合計) or authorized (定数)"))
-    staff_count: int = field(metadata=col("staff counted in the unit (an empty cell is 0)"))
-    outside_count: int = field(metadata=col("staff printed in parentheses: seconded or trainee staff counted outside (外書)"))
-    source_file: str = field(metadata=col("landing file the cell was read from"))
-    source_line: int = field(metadata=col("line in the landing file, from 1"))
-    source_column: int = field(metadata=col("cell (column) in the printed table, from 1"))
+    table_id: str = field(metadata=described("staffing table: staffing_by_rank / staffing_by_job_type"))
+    row_index: int = field(metadata=described("position of the row in the table, from 1"))
+    org_unit: str = field(metadata=described("局/部/課 as printed"))
+    column_label: str = field(metadata=described("column heading: a rank (職層) or job type (職種), 合計 or 定数"))
+    column_kind: str = field(metadata=described("breakdown (a rank or job type), total (合計) or authorized (定数)"))
+    staff_count: int = field(metadata=described("staff counted in the unit (an empty cell is 0)"))
+    outside_count: int = field(metadata=described("staff printed in parentheses: seconded or trainee staff counted outside (外書)"))
+    source_file: str = field(metadata=described("landing file the cell was read from"))
+    source_line: int = field(metadata=described("line in the landing file, from 1"))
+    source_column: int = field(metadata=described("cell (column) in the printed table, from 1"))
 
 
 def parse_staffing_by_rank(lines: Sequence[str], source_file: str) -> list[StaffingCell]:
@@ -213,22 +209,22 @@ PROGRAMMES: tuple[ProgrammeSpec, ...] = (
 class ProgrammeFigure:
     """One figure of a programme table, with its qualifiers as columns."""
 
-    programme_id: str = field(metadata=col("programme table id"))
-    programme: str = field(metadata=col("programme table title (Japanese)"))
-    programme_en: str = field(metadata=col("programme table title (English)"))
-    measure: str = field(metadata=col("what is counted, e.g. 相談件数"))
-    category: str | None = field(metadata=col("breakdown within the measure, e.g. 試験区分; null when none"))
-    fiscal_year: int = field(metadata=col("fiscal year (Gregorian year in which it starts)"))
-    fiscal_year_label: str = field(metadata=col("fiscal year as printed (和暦)"))
-    value: int = field(metadata=col("the figure"))
-    unit: str = field(metadata=col("unit as printed: 件, 人, 回, 名, 団体"))
-    is_approximate: bool = field(metadata=col("printed with 約 (approximately)"))
-    is_cumulative: bool = field(metadata=col("printed with 延べ (counted once per occurrence)"))
-    is_planned: bool = field(metadata=col("a plan (予定), not an actual"))
-    period_note: str | None = field(metadata=col("part-year note as printed, e.g. 7月末まで"))
-    source_file: str = field(metadata=col("landing file the figure was read from"))
-    source_line: int = field(metadata=col("line in the landing file, from 1"))
-    source_column: int = field(metadata=col("cell (column) in the printed table, from 1"))
+    programme_id: str = field(metadata=described("programme table id"))
+    programme: str = field(metadata=described("programme table title (Japanese)"))
+    programme_en: str = field(metadata=described("programme table title (English)"))
+    measure: str = field(metadata=described("what is counted, e.g. 相談件数"))
+    category: str | None = field(metadata=described("breakdown within the measure, e.g. 試験区分; null when none"))
+    fiscal_year: int = field(metadata=described("fiscal year (Gregorian year in which it starts)"))
+    fiscal_year_label: str = field(metadata=described("fiscal year as printed (和暦)"))
+    value: int = field(metadata=described("the figure"))
+    unit: str = field(metadata=described("unit as printed: 件, 人, 回, 名, 団体"))
+    is_approximate: bool = field(metadata=described("printed with 約 (approximately)"))
+    is_cumulative: bool = field(metadata=described("printed with 延べ (counted once per occurrence)"))
+    is_planned: bool = field(metadata=described("a plan (予定), not an actual"))
+    period_note: str | None = field(metadata=described("part-year note as printed, e.g. 7月末まで"))
+    source_file: str = field(metadata=described("landing file the figure was read from"))
+    source_line: int = field(metadata=described("line in the landing file, from 1"))
+    source_column: int = field(metadata=described("cell (column) in the printed table, from 1"))
 
 
 def parse_programme_figures(lines: Sequence[str], source_file: str) -> list[ProgrammeFigure]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.parsers.columns import described
 from pipelines.parsers.errors import SourceFormatError, SourceLocation
 from pipelines.smart_poles.formats import FORMATS
 
@@ -21,36 +22,32 @@ LAT_RANGE = (35.67, 35.71)
 LON_RANGE = (139.67, 139.72)
 
 
-def _c(description: str) -> dict[str, str]:
-    return {"description": description}
-
-
 @dataclass(frozen=True)
 class Pole:
     """One smart pole of the register."""
 
-    pole_id: str = field(metadata=_c("pole id, e.g. NSJ-001"))
-    name: str = field(metadata=_c("name (Japanese)"))
-    name_en: str = field(metadata=_c("name (English)"))
-    pole_type: str = field(metadata=_c("サイネージ型 or ポール型"))
-    vendor: str = field(metadata=_c("cooperating company (vendor id)"))
-    installed_fiscal_year: int = field(metadata=_c("fiscal year of installation"))
-    latitude: float = field(metadata=_c("WGS84 latitude, decimal degrees"))
-    longitude: float = field(metadata=_c("WGS84 longitude, decimal degrees"))
-    sensors: str = field(metadata=_c("|-separated sensors carried"))
-    feed_format: str = field(metadata=_c("vendor feed format"))
-    source_line: int = field(metadata=_c("line in register/poles.csv"))
+    pole_id: str = field(metadata=described("pole id, e.g. NSJ-001"))
+    name: str = field(metadata=described("name (Japanese)"))
+    name_en: str = field(metadata=described("name (English)"))
+    pole_type: str = field(metadata=described("サイネージ型 or ポール型"))
+    vendor: str = field(metadata=described("cooperating company (vendor id)"))
+    installed_fiscal_year: int = field(metadata=described("fiscal year of installation"))
+    latitude: float = field(metadata=described("WGS84 latitude, decimal degrees"))
+    longitude: float = field(metadata=described("WGS84 longitude, decimal degrees"))
+    sensors: str = field(metadata=described("|-separated sensors carried"))
+    feed_format: str = field(metadata=described("vendor feed format"))
+    source_line: int = field(metadata=described("line in register/poles.csv"))
 
 
 @dataclass(frozen=True)
 class Device:
     """Which device reported for which pole, and when (replacements keep the pole)."""
 
-    device_id: str = field(metadata=_c("device id as it appears in the feeds"))
-    pole_id: str = field(metadata=_c("pole the device is mounted on"))
-    valid_from: datetime = field(metadata=_c("UTC start of validity"))
-    valid_to: datetime | None = field(metadata=_c("UTC end of validity (exclusive); null while active"))
-    source_line: int = field(metadata=_c("line in register/devices.csv"))
+    device_id: str = field(metadata=described("device id as it appears in the feeds"))
+    pole_id: str = field(metadata=described("pole the device is mounted on"))
+    valid_from: datetime = field(metadata=described("UTC start of validity"))
+    valid_to: datetime | None = field(metadata=described("UTC end of validity (exclusive); null while active"))
+    source_line: int = field(metadata=described("line in register/devices.csv"))
 
 
 POLE_COLUMNS = [f.name for f in Pole.__dataclass_fields__.values()][:-1]
