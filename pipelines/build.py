@@ -1,13 +1,17 @@
 """The whole build as Dagster runs: what `tdpf build` does, and what the tests run.
 
 DuckDB takes one writer at a time, and the graph mixes unpartitioned assets with assets
-partitioned by JST day, which Dagster runs separately. So a build is three runs, in order:
+partitioned by publisher and by JST day, which Dagster runs separately. So a build is four
+runs, in order:
 
-1. ``tdpf_prepare`` — every unpartitioned asset that does not need the daily data
-   (bureau report, registers, unpartitioned dbt models);
-2. ``smart_pole_daily`` — the day-partitioned assets, for every day that has feed files,
+1. ``tdpf_prepare`` — every unpartitioned asset that needs no partitioned data
+   (bureau report, smart-pole register, their dbt models);
+2. ``municipal_registers`` — the registers of every publisher of the source registry, as one
+   run over all publisher partitions;
+3. ``smart_pole_daily`` — the day-partitioned assets, for every day that has feed files,
    as one run over the range (single-run backfill: one vectorised load);
-3. ``tdpf_publish`` — everything downstream of the daily data: check verdicts, releases.
+4. ``tdpf_publish`` — everything downstream of partitioned data: the standard sets' dbt
+   models, check verdicts, releases.
 
 A failed run stops the build: nothing after it runs, so nothing is published.
 """
@@ -27,30 +31,40 @@ if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 PREPARE_JOB = "tdpf_prepare"
+REGISTERS_JOB = "municipal_registers"
 DAILY_JOB = "smart_pole_daily"
 PUBLISH_JOB = "tdpf_publish"
 
 
-def partitioned_selection(assets: Sequence[dg.AssetsDefinition | dg.AssetSpec]) -> dg.AssetSelection:
-    """The assets partitioned by day."""
+def partitioned_selection(
+    assets: Sequence[dg.AssetsDefinition | dg.AssetSpec], partitions_def: dg.PartitionsDefinition | None = None
+) -> dg.AssetSelection:
+    """The assets partitioned by ``partitions_def`` (by anything, when it is None)."""
     keys = [
         key for a in assets if isinstance(a, dg.AssetsDefinition) and a.partitions_def is not None
+        and (partitions_def is None or a.partitions_def == partitions_def)
         for key in a.keys
     ]
     return dg.AssetSelection.assets(*keys)
 
 
-def build_jobs(assets: Sequence[dg.AssetsDefinition], daily: dg.PartitionsDefinition) -> list[UnresolvedAssetJobDefinition]:
-    """The three jobs of a build (see the module docstring)."""
+def build_jobs(
+    assets: Sequence[dg.AssetsDefinition], daily: dg.PartitionsDefinition, publishers: dg.PartitionsDefinition
+) -> list[UnresolvedAssetJobDefinition]:
+    """The four jobs of a build (see the module docstring)."""
     partitioned = partitioned_selection(assets)
     downstream = partitioned.downstream() - partitioned
     return [
         dg.define_asset_job(
             PREPARE_JOB, selection=dg.AssetSelection.all() - partitioned - downstream,
-            description="Ingest the bureau report and the registers; build the unpartitioned dbt models.",
+            description="Ingest the bureau report and the smart-pole register; build their dbt models.",
         ),
         dg.define_asset_job(
-            DAILY_JOB, selection=partitioned, partitions_def=daily,
+            REGISTERS_JOB, selection=partitioned_selection(assets, publishers), partitions_def=publishers,
+            description="Load the registers of one or more publishers (全国地方公共団体コード) into the raw standard-set tables.",
+        ),
+        dg.define_asset_job(
+            DAILY_JOB, selection=partitioned_selection(assets, daily), partitions_def=daily,
             description="Load one or more JST days of smart-pole feeds and build their daily marts.",
         ),
         dg.define_asset_job(
@@ -78,9 +92,16 @@ def run_build(
     logger_defs: Mapping[str, dg.LoggerDefinition] | None = None,
     run_config: Mapping[str, Any] | None = None,
 ) -> BuildOutcome:
-    """Run prepare, the daily range (when there are days) and publish; stop at a failure."""
+    """Run prepare, every publisher, the daily range (when there are days) and publish; stop at a failure."""
     outcome = BuildOutcome([])
+    publishers_def = defs.resolve_job_def(REGISTERS_JOB).partitions_def
+    publishers = publishers_def.get_partition_keys() if publishers_def else []
     plan: list[tuple[str, dict[str, str]]] = [(PREPARE_JOB, {})]
+    if publishers:
+        plan.append((REGISTERS_JOB, {
+            "dagster/asset_partition_range_start": min(publishers),
+            "dagster/asset_partition_range_end": max(publishers),
+        }))
     if days:
         first, last = min(days).isoformat(), max(days).isoformat()
         plan.append((DAILY_JOB, {

@@ -205,6 +205,35 @@ def simulate_smart_poles(
     Console().print(table)
 
 
+standard_app = typer.Typer(
+    help="The municipal standard open-data sets: their spec file and the dbt files generated from it.",
+    no_args_is_help=True,
+)
+app.add_typer(standard_app, name="standard")
+
+
+@standard_app.command("generate")
+def standard_generate(
+    check: Annotated[bool, typer.Option("--check", help="Only report files that differ; exit 1 if any.")] = False,
+) -> None:
+    """Regenerate the dbt sources, staging views, marts and contracts from standard_datasets.yaml."""
+    from pipelines.standard.dbt_models import DBT_PROJECT, stale_files, write_generated
+    from pipelines.standard.spec import load_spec
+
+    spec = load_spec()
+    if check:
+        stale = stale_files(spec)
+        for path in stale:
+            console.print(f"[red]✗[/red] out of date: {path.relative_to(DBT_PROJECT.parent)}")
+        if stale:
+            console.print("Run `tdpf standard generate` and commit the result.")
+            raise typer.Exit(code=1)
+        console.print("[green]✓[/green] the dbt files match the spec")
+        return
+    for path in write_generated(spec):
+        console.print(f"wrote {path.relative_to(DBT_PROJECT.parent)}")
+
+
 def main() -> None:  # pragma: no cover - console-script shim
     sys.exit(app())
 

@@ -17,6 +17,7 @@ from pipelines.defs.quality import build_quality_asset
 from pipelines.defs.resources import build_resources
 from pipelines.defs.smart_poles import SMART_POLE_ASSETS, smart_pole_days
 from pipelines.defs.smart_pole_automation import build_automation
+from pipelines.defs.standard_sets import build_catalogue_asset, build_standard_assets, load_standard_inputs
 from pipelines.defs.transform import build_daily_dbt_assets, build_dbt_assets
 from pipelines.paths import DataHome, data_home, export_environment
 
@@ -26,12 +27,15 @@ def build_definitions(home: DataHome) -> dg.Definitions:
     home.ensure()
     export_environment(home)
     project = dbt_project_for(home)
+    spec, registry = load_standard_inputs()
+    registers, publishers = build_standard_assets(spec, registry)
+    catalogue = build_catalogue_asset(spec, project.manifest_path)
     dbt_models = build_dbt_assets(project)
     daily_models = build_daily_dbt_assets(project, smart_pole_days)
     quality = build_quality_asset([dbt_models, daily_models])
     publish = build_publish_assets(project, quality)
-    assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, dbt_models, daily_models, quality, *publish]
-    jobs = build_jobs(assets, smart_pole_days)
+    assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, registers, catalogue, dbt_models, daily_models, quality, *publish]
+    jobs = build_jobs(assets, smart_pole_days, publishers)
     schedules, sensors = build_automation(home, jobs)
     return dg.Definitions(
         assets=assets,

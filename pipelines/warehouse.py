@@ -11,7 +11,8 @@ import dataclasses
 import datetime
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
@@ -96,6 +97,41 @@ def replace_rows(
         conn.execute("ROLLBACK")
         raise
     return len(rows)
+
+
+def insert_rows(conn: duckdb.DuckDBPyConnection, relation: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows through one columnar scan.
+
+    ``executemany`` runs one statement per row, and large parameter lists bind slowly; DuckDB
+    scans a pandas frame column by column, so thousands of register rows load in milliseconds.
+    Values keep their Python types (text stays text: no type guessing on codes).
+    """
+    if not rows:
+        return
+    import pandas  # a dependency of great-expectations; imported here to keep start-up light
+
+    columns = [name for name, *_ in conn.execute(f"DESCRIBE {relation}").fetchall()]
+    frame = pandas.DataFrame.from_records(list(rows), columns=columns).astype(object)
+    frame = frame.where(frame.notna(), None)
+    view = "_tdpf_insert_rows"
+    conn.register(view, frame)
+    try:
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        conn.execute(f"INSERT INTO {relation} ({quoted}) SELECT {quoted} FROM {view}")
+    finally:
+        conn.unregister(view)
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Everything inside commits together or not at all: readers never see half a write."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def _sql_literal(text: str) -> str:

@@ -1,6 +1,7 @@
 """The quality verdict carried in every release's metadata."""
 
-from pipelines.defs.quality import DbtTestOutcome, verdict
+from pipelines.dbt_results import DbtTestOutcome
+from pipelines.defs.quality import verdict
 
 
 def _t(name: str, status: str) -> DbtTestOutcome:

@@ -19,7 +19,8 @@ from dagster_dbt import DbtProject
 from dagster_duckdb import DuckDBResource
 
 from catalog_api.release_store import ReleaseStore
-from pipelines.defs.quality import DbtTestOutcome, verdict
+from pipelines.dbt_results import DbtTestOutcome
+from pipelines.defs.quality import verdict
 from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.defs.transform import TRANSLATOR
 
@@ -53,7 +54,10 @@ def export_geojson(
     doc = conn.execute(
         f"""SELECT json_object('type', 'FeatureCollection', 'features', to_json(coalesce(list(
                 json_object('type', 'Feature',
-                            'geometry', json_object('type', 'Point', 'coordinates', json_array(r."{lon}", r."{lat}")),
+                            'geometry', CASE WHEN TRY_CAST(r."{lat}" AS DOUBLE) IS NULL
+                                                    OR TRY_CAST(r."{lon}" AS DOUBLE) IS NULL THEN NULL
+                                             ELSE json_object('type', 'Point', 'coordinates', json_array(
+                                                 CAST(r."{lon}" AS DOUBLE), CAST(r."{lat}" AS DOUBLE))) END,
                             'properties', to_json(r)) ORDER BY {order}), [])))
             FROM {relation} AS r"""
     ).fetchone()[0]
@@ -123,7 +127,24 @@ def dataset_metadata(
         "csv": {"encoding": "UTF-8 with BOM", "line_terminator": "CRLF", "header": True},
         "quality": quality or {"status": "not_checked", "checks_passed": 0, "checks_failed": 0},
         "dbt_model": node["name"],
+        **_standard_metadata(tdpf, conn, relation, types),
     }
+
+
+def _standard_metadata(tdpf: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str,
+                       types: dict[str, str]) -> dict[str, Any]:
+    """For a standard set: which spec edition and completeness it follows, and whose rows it holds."""
+    if "standard" not in tdpf:
+        return {}
+    out: dict[str, Any] = {"standard": tdpf["standard"]}
+    if {"全国地方公共団体コード", "地方公共団体名"} <= set(types):
+        out["publishers"] = [
+            {"code": code, "name": name, "rows": int(rows)}
+            for code, name, rows in conn.execute(
+                f'SELECT "全国地方公共団体コード", min("地方公共団体名"), count(*) FROM {relation} '
+                f'GROUP BY 1 ORDER BY 1').fetchall()
+        ]
+    return out
 
 
 def upstream_models(manifest: dict[str, Any], node: dict[str, Any]) -> list[str]:

@@ -21,6 +21,7 @@ from dagster_dbt import (
 )
 from dagster_duckdb import DuckDBResource
 
+from pipelines.dbt_results import record_test_results
 from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.warehouse import table_metadata
 
@@ -58,7 +59,10 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     def tdpf_dbt_models(
         context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, tdpf: TdpfHome
     ) -> Iterator[Any]:
-        yield from _run_dbt(context, dbt, duckdb, tdpf.home.dbt_target / DBT_BUILD_TARGET, ["build"])
+        # A build runs these models in two jobs (before and after the partitioned data); "cautious"
+        # keeps a test out of a run that does not build every model the test reads.
+        args = ["build", "--indirect-selection", "cautious"]
+        yield from _run_dbt(context, dbt, duckdb, tdpf.home.dbt_target / DBT_BUILD_TARGET, args)
 
     return tdpf_dbt_models
 
@@ -97,6 +101,7 @@ def _run_dbt(
     events = list(invocation.stream())
     relations = _relations(invocation.manifest)
     with duckdb.get_connection() as conn:
+        record_test_results(conn, target)
         for event in events:
             key = context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output) else None
             if key in relations:

@@ -1,0 +1,56 @@
+"""dbt test outcomes, recorded in the warehouse after every dbt invocation.
+
+A build runs dbt several times (the unpartitioned models before and after the partitioned
+data, the daily models per range), each writing its own run_results.json over the last one.
+Recording the tests of each invocation as it ends, keyed by (model, test), keeps every
+model's latest verdict whichever invocation built it.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.warehouse import replace_rows
+
+AUDIT_SCHEMA = "audit"
+RESULTS_TABLE = "dbt_test_results"
+
+
+@dataclass(frozen=True)
+class DbtTestOutcome:
+    """One dbt test and how it ended in the latest build."""
+
+    model: str = field(metadata={"description": "dbt model the test is attached to"})
+    test_name: str = field(metadata={"description": "dbt test node name"})
+    status: str = field(metadata={"description": "pass, warn, fail, error or skipped"})
+    failures: int | None = field(metadata={"description": "rows returned by the test query"})
+    message: str | None = field(metadata={"description": "dbt's message"})
+
+
+def read_test_results(target_dir: Path) -> list[DbtTestOutcome]:
+    """Test results of the last ``dbt build``, each attached to the models it tests."""
+    run_results = json.loads((target_dir / "run_results.json").read_text(encoding="utf-8"))
+    manifest = json.loads((target_dir / "manifest.json").read_text(encoding="utf-8"))
+    out: list[DbtTestOutcome] = []
+    for result in run_results["results"]:
+        node = manifest["nodes"].get(result["unique_id"])
+        if not node or node["resource_type"] != "test":
+            continue
+        models = [manifest["nodes"][d]["name"] for d in node["depends_on"]["nodes"] if d.startswith("model.")]
+        for model in models:
+            out.append(
+                DbtTestOutcome(model=model, test_name=node["name"], status=result["status"],
+                           failures=result.get("failures"), message=result.get("message"))
+            )
+    return sorted(out, key=lambda r: (r.model, r.test_name))
+
+
+def record_test_results(conn: duckdb.DuckDBPyConnection, target_dir: Path) -> list[DbtTestOutcome]:
+    """Upsert the tests of the invocation whose artifacts are in ``target_dir``; return them."""
+    if not (target_dir / "run_results.json").exists():
+        return []
+    results = read_test_results(target_dir)
+    replace_rows(conn, AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome, results, key=("model", "test_name"))
+    return results

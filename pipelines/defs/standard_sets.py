@@ -1,0 +1,124 @@
+"""Ingest: municipal registers → one raw table per standard open-data set, partitioned by publisher.
+
+The partitions are the publishers of the source registry (全国地方公共団体コード), read when the
+code location loads, so adding a registry file adds a partition and a new file of one
+municipality re-runs that municipality only. One run can load many publishers (single-run
+backfill), which is how `tdpf build` loads them all.
+"""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.defs.resources import OWNER, TdpfHome
+from pipelines.paths import DataHome
+from pipelines.standard.catalogue import base_url, catalogue_rows, write_platform_catalogue
+from pipelines.standard.dbt_models import OPEN_DATA_LIST
+from pipelines.standard.ingest import IngestReport, map_publishers, write_publishers
+from pipelines.standard.registry import Registry, load_registry, realdata_dir
+from pipelines.standard.spec import StandardSpec, load_spec
+from pipelines.standard.tables import ISSUES_TABLE, PLATFORM_CATALOGUE, SCHEMA, raw_table
+from pipelines.warehouse import table_metadata
+
+LANDING_FOLDER = "municipal"
+
+
+def ensure_embedded_registers(home: DataHome) -> Path:
+    """Generate the embedded sample registers into an empty landing folder (never over files)."""
+    folder = home.landing / LANDING_FOLDER
+    if not folder.is_dir() or not any(folder.iterdir()):
+        from pipelines.standard.samples import write_embedded_samples
+
+        write_embedded_samples(home.landing)
+    return folder
+
+
+def issues_key() -> dg.AssetKey:
+    return dg.AssetKey(["raw", ISSUES_TABLE])
+
+
+def build_standard_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.AssetsDefinition, dg.PartitionsDefinition]:
+    """The publisher-partitioned ingest of every registry source."""
+    publishers = dg.StaticPartitionsDefinition(list(registry.publisher_codes))
+    specs = [
+        dg.AssetSpec(
+            key=["raw", raw_table(standard)], group_name="ingest", owners=[OWNER], kinds={"duckdb", "csv", "xlsx"},
+            description=f"{standard.title_ja}の元データ（登録簿の各ファイルを標準の列名に対応付け・正規化済み、全列テキスト）。"
+            f" Registers mapped to the columns of {standard.title_en} ({standard.id}), normalised, as text;"
+            " one row per conformant source row, with publisher, source, file and line.",
+        )
+        for standard in spec
+    ]
+    specs.append(dg.AssetSpec(
+        key=issues_key(), group_name="ingest", owners=[OWNER], kinds={"duckdb"},
+        description="登録簿の取込で見つかった問題（隔離した行・空にした値・修復した値）。"
+        " Every quarantined row, blanked value and repair made while ingesting the registers, with"
+        " file, line, column, value and reason.",
+    ))
+
+    @dg.multi_asset(
+        name="ingest_registers", specs=specs, partitions_def=publishers,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+    )
+    def ingest_registers(
+        context: dg.AssetExecutionContext, tdpf: TdpfHome, duckdb: DuckDBResource
+    ):  # type: ignore[no-untyped-def]
+        codes = list(context.partition_keys)
+        ensure_embedded_registers(tdpf.home)
+        report = map_publishers(registry, spec, codes, tdpf.home.landing, realdata_dir())
+        _log(context, report)
+        with duckdb.get_connection() as conn:
+            write_publishers(conn, spec, registry, codes, report)
+            for standard in spec:
+                relation = f"raw.{raw_table(standard)}"
+                metadata = table_metadata(conn, relation)
+                metadata["rows_this_run"] = dg.MetadataValue.int(report.rows_for(standard.id))
+                yield dg.MaterializeResult(asset_key=["raw", raw_table(standard)], metadata=metadata)
+            metadata = table_metadata(conn, f"raw.{ISSUES_TABLE}")
+        metadata["issues_this_run"] = dg.MetadataValue.json(
+            dict(Counter(f"{i.severity}:{i.reason}" for _, i in report.issues())))
+        metadata["skipped_sources"] = dg.MetadataValue.json({s.source.id: s.reason for s in report.skipped})
+        yield dg.MaterializeResult(asset_key=issues_key(), metadata=metadata)
+
+    return ingest_registers, publishers
+
+
+def build_catalogue_asset(spec: StandardSpec, manifest_path: Path) -> dg.AssetsDefinition:
+    """The platform's own published datasets as rows of オープンデータ一覧 (see catalogue.py)."""
+    standard = spec.get(OPEN_DATA_LIST)
+
+    @dg.asset(
+        key=["raw", PLATFORM_CATALOGUE], group_name="ingest", owners=[OWNER], kinds={"python", "duckdb"},
+        description="このプラットフォームが公開するデータセットとファイルの一覧（オープンデータ一覧の行として）。"
+        " Every dataset and file this platform publishes, as rows of the open-data list, from the same"
+        " dbt declarations the publish step reads. URLs use TDPF_BASE_URL.",
+    )
+    def platform_catalogue(duckdb: DuckDBResource) -> dg.MaterializeResult:
+        from pipelines.defs.publish import published_models
+
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        rows = catalogue_rows(published_models(manifest), standard, base_url())
+        with duckdb.get_connection() as conn:
+            write_platform_catalogue(conn, standard, rows)
+            metadata = table_metadata(conn, f"{SCHEMA}.{PLATFORM_CATALOGUE}")
+        return dg.MaterializeResult(metadata=metadata)
+
+    return platform_catalogue
+
+
+def _log(context: dg.AssetExecutionContext, report: IngestReport) -> None:
+    for mapped in report.mapped:
+        quarantined = len(mapped.quarantined_lines)
+        context.log.info(f"{mapped.source.id}: {len(mapped.rows)} rows into {mapped.source.dataset}"
+                         + (f", {quarantined} quarantined" if quarantined else ""))
+    for skipped in report.skipped:
+        context.log.warning(f"{skipped.source.id}: skipped — {skipped.reason}")
+
+
+def load_standard_inputs() -> tuple[StandardSpec, Registry]:
+    """The spec and the registry, checked against each other (a typo in ``dataset:`` fails here)."""
+    spec = load_spec()
+    return spec, load_registry(known_datasets=frozenset(spec.ids))

@@ -1,0 +1,238 @@
+"""Turn one register file into rows of a standard set: map columns, normalise cells, quarantine.
+
+The column plan comes from the registry entry's layout: ``current`` files already use the
+正式版 names (matched after NFKC, so full-width brackets in a header still match), ``legacy``
+files use the 推奨データセット names and get the mapping shipped in the spec file, ``custom``
+files name their own columns in the registry. A row that cannot be made conformant is
+quarantined whole, with every reason, file, line and column; the rest of the file goes on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pipelines.parsers.errors import SourceFormatError, SourceLocation, ValueFormatError
+from pipelines.standard.normalise import check_digit, coordinates, normalise
+from pipelines.standard.readers import SourceRow, SourceTable
+from pipelines.standard.registry import Source
+from pipelines.standard.spec import SpecColumn, StandardSet
+
+#: Kinds whose bad values make a row non-conformant: a wrong code, date or position would
+#: mislead (a shelter on the wrong map tile), so the row is quarantined whole. Any other bad
+#: value is blanked with a warning: a count written as prose should not hide the shelter.
+BLOCKING_KINDS = frozenset({"lg_code", "date", "latitude", "longitude"})
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+PUBLISHER_CODE = "全国地方公共団体コード"
+PUBLISHER_NAME = "地方公共団体名"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a standard column's text comes from: source columns (0-based) joined, or a constant."""
+
+    parts: tuple[int | str, ...]  # an int is a source column index; a str is literal text
+
+    def text(self, cells: Sequence[str]) -> str:
+        values = [cells[p] if isinstance(p, int) and p < len(cells) else p if isinstance(p, str) else ""
+                  for p in self.parts]
+        sources = [cells[p] if p < len(cells) else "" for p in self.parts if isinstance(p, int)]
+        if sources and not any(v.strip() for v in sources):
+            return ""  # a template over empty cells is empty, not its literal glue
+        return "".join(values)
+
+    @property
+    def first_column(self) -> int | None:
+        return next((p + 1 for p in self.parts if isinstance(p, int)), None)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A rejected or repaired value, pinned to its place in the source file."""
+
+    severity: str  # error (row quarantined) | warning (value blanked) | repair (value fixed)
+    reason: str
+    line: int
+    column: int | None
+    column_name: str | None
+    value: str | None
+    message: str
+
+
+@dataclass
+class MappedSource:
+    """The outcome of one source file: conformant rows, quarantined rows and every note."""
+
+    source: Source
+    label: str
+    encoding: str | None
+    columns: tuple[str, ...]
+    rows: list[tuple[int, tuple[str | None, ...]]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    quarantined_lines: list[int] = field(default_factory=list)
+    unmapped_source_columns: tuple[str, ...] = ()
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).strip()
+
+
+def column_plan(source: Source, table: SourceTable, standard: StandardSet) -> tuple[dict[str, Cell], tuple[str, ...]]:
+    """Standard column → where its text comes from; and the source columns nothing reads."""
+    index = {}
+    for position, name in enumerate(table.header):
+        index.setdefault(_key(name), position)
+    spec_names = {_key(c.name): c.name for c in standard.columns}
+    entry = source.entry
+
+    def resolve(expression: str, target: str, origin: str) -> Cell:
+        names = _PLACEHOLDER.findall(expression) if "{" in expression else [expression]
+        for name in names:
+            if _key(name) not in index:
+                raise SourceFormatError(
+                    SourceLocation(table.label, entry.header_row), f"a column named {name!r} for {target} "
+                    f"({origin}); the header has: {', '.join(table.header)}")
+        if "{" not in expression:
+            return Cell((index[_key(expression)],))
+        pieces = re.split(r"(\{[^{}]+\})", expression)
+        return Cell(tuple(index[_key(p[1:-1])] if _PLACEHOLDER.fullmatch(p) else p for p in pieces if p))
+
+    plan: dict[str, Cell] = {}
+    for key, name in spec_names.items():  # columns already named as the standard names them
+        if key in index:
+            plan[name] = Cell((index[key],))
+    if entry.layout == "legacy":
+        if standard.legacy is None:
+            raise SourceFormatError(SourceLocation(table.label, entry.header_row),
+                                    f"a set with a legacy generation; {standard.id} has none — use layout custom")
+        for target, expression in standard.legacy.mapping.items():
+            if all(_key(n) in index for n in (_PLACEHOLDER.findall(expression) or [expression])):
+                plan[target] = resolve(expression, target, "legacy mapping")
+    for target, expression in entry.columns.items():
+        if _key(target) not in spec_names:
+            raise SourceFormatError(SourceLocation(table.label, entry.header_row),
+                                    f"registry 'columns' keys naming columns of {standard.id}; {target!r} is not one")
+        plan[spec_names[_key(target)]] = resolve(expression, target, f"registry source {entry.id!r}")
+    for target, value in entry.fixed.items():
+        if _key(target) not in spec_names:
+            raise SourceFormatError(SourceLocation(table.label, entry.header_row),
+                                    f"registry 'fixed' keys naming columns of {standard.id}; {target!r} is not one")
+        plan[spec_names[_key(target)]] = Cell((value,))
+    names = {c.name for c in standard.columns}
+    if PUBLISHER_CODE in names:
+        plan.setdefault(PUBLISHER_CODE, Cell((source.publisher.code,)))
+    if PUBLISHER_NAME in names:
+        plan.setdefault(PUBLISHER_NAME, Cell((source.publisher.name,)))
+    read = {p for cell in plan.values() for p in cell.parts if isinstance(p, int)}
+    unmapped = tuple(name for i, name in enumerate(table.header) if i not in read and name.strip())
+    return plan, unmapped
+
+
+def map_table(source: Source, table: SourceTable, standard: StandardSet) -> MappedSource:
+    """Map, normalise and check every row of ``table`` (see the module docstring)."""
+    plan, unmapped = column_plan(source, table, standard)
+    mapped = MappedSource(source, table.label, table.encoding, standard.column_names,
+                          unmapped_source_columns=unmapped)
+    first_line_of_id: dict[str, int] = {}
+    for row in table.rows:
+        values, issues = _normalise_row(row, plan, standard, table, source)
+        identifier = values[standard.column_names.index("ID")] if "ID" in standard.column_names else None
+        if identifier and not any(i.severity == "error" for i in issues):
+            if identifier in first_line_of_id:
+                issues.append(Issue("error", "duplicate_id", row.line, plan["ID"].first_column, "ID", identifier,
+                                    f"ID {identifier!r} is already used by line {first_line_of_id[identifier]}"))
+            else:
+                first_line_of_id[identifier] = row.line
+        mapped.issues.extend(issues)
+        if any(i.severity == "error" for i in issues):
+            mapped.quarantined_lines.append(row.line)
+        else:
+            mapped.rows.append((row.line, values))
+    return mapped
+
+
+def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet, table: SourceTable,
+                   source: Source) -> tuple[tuple[str | None, ...], list[Issue]]:
+    issues: list[Issue] = []
+    values: list[str | None] = []
+    extra = [c for c in row.cells[len(table.header):] if c.strip()]
+    if extra:
+        issues.append(Issue("error", "ragged_row", row.line, len(table.header) + 1, None, extra[0],
+                            f"expected at most {len(table.header)} cells as in the header; found {len(row.cells)}"))
+    defaults = {PUBLISHER_CODE: source.publisher.code, PUBLISHER_NAME: source.publisher.name}
+    for column in standard.columns:
+        cell = plan.get(column.name)
+        raw = cell.text(row.cells) if cell else ""
+        if not raw.strip() and column.name in defaults:
+            raw = defaults[column.name]  # the publisher is known from the registry even when the cell is blank
+        if column.kind == "lg_code":
+            raw = _publishers_own_code(raw, source.publisher.code, column.name, row.line, cell, issues)
+        values.append(_normalise_cell(column, raw, cell, row.line, issues))
+    _check_pair(standard, values, plan, row.line, issues)
+    _check_publisher(values, standard, plan, row.line, source, issues)
+    return tuple(values), issues
+
+
+def _publishers_own_code(raw: str, code: str, name: str, line: int, cell: Cell | None, issues: list[Issue]) -> str:
+    """Read an ambiguous 5-digit code as the publisher's own when it is.
+
+    ``13421`` is both 小笠原村's 5-digit code (→ 134210) and a code that lost its leading
+    zero (→ 013421, a valid code in 北海道); the registry knows who publishes, which decides.
+    """
+    digits = unicodedata.normalize("NFKC", raw).strip()
+    if re.fullmatch(r"[0-9]{5}", digits) and digits + check_digit(digits) == code:
+        issues.append(Issue("repair", "repaired", line, cell.first_column if cell else None, name, raw,
+                            f"column {name!r}: 5-digit code {digits} completed with its check digit → {code}"))
+        return code
+    return raw
+
+
+def _normalise_cell(column: SpecColumn, raw: str, cell: Cell | None, line: int, issues: list[Issue]) -> str | None:
+    where = cell.first_column if cell else None
+    try:
+        result = normalise(column.kind, raw, values=column.values)
+    except ValueFormatError as exc:
+        blocking = column.kind in BLOCKING_KINDS
+        issues.append(Issue("error" if blocking else "warning", "bad_value", line, where, column.name, raw,
+                            f"column {column.name!r}: expected {exc.expected}; found {raw!r}"))
+        return None
+    issues.extend(Issue("repair", "repaired", line, where, column.name, raw, f"column {column.name!r}: {note}")
+                  for note in result.repairs)
+    return result.value
+
+
+def _check_pair(standard: StandardSet, values: list[str | None], plan: dict[str, Cell], line: int,
+                issues: list[Issue]) -> None:
+    """Latitude and longitude are checked together: a swapped pair is only visible as a pair."""
+    if standard.geometry is None:
+        return
+    pair = (standard.geometry.latitude, standard.geometry.longitude)
+    if any(i.line == line and i.column_name in pair for i in issues if i.severity != "repair"):
+        return  # already reported cell by cell
+    names = standard.column_names
+    lat_i, lon_i = names.index(pair[0]), names.index(pair[1])
+    if values[lat_i] is None and values[lon_i] is None:
+        return
+    try:
+        values[lat_i], values[lon_i] = coordinates(values[lat_i], values[lon_i])
+    except ValueFormatError as exc:
+        cell = plan.get(standard.geometry.latitude)
+        issues.append(Issue("error", "bad_coordinates", line, cell.first_column if cell else None,
+                            standard.geometry.latitude, f"{values[lat_i]},{values[lon_i]}",
+                            f"columns {standard.geometry.latitude!r}/{standard.geometry.longitude!r}: "
+                            f"expected {exc.expected}; found {exc.value!r}"))
+
+
+def _check_publisher(values: list[str | None], standard: StandardSet, plan: dict[str, Cell], line: int,
+                     source: Source, issues: list[Issue]) -> None:
+    """A row claiming another publisher's code is not this publisher's to publish."""
+    if PUBLISHER_CODE not in standard.column_names:
+        return
+    code = values[standard.column_names.index(PUBLISHER_CODE)]
+    if code is not None and code != source.publisher.code:
+        cell = plan.get(PUBLISHER_CODE)
+        issues.append(Issue("error", "wrong_publisher", line, cell.first_column if cell else None, PUBLISHER_CODE,
+                            code, f"column {PUBLISHER_CODE!r}: expected the registry's publisher "
+                                  f"{source.publisher.code} ({source.publisher.name}); found {code!r}"))
