@@ -83,7 +83,7 @@ def main() -> None:
             report = map_publishers(registry, spec, selected, home.landing, Path(tmp) / "no-realdata")
             conn = duckdb.connect(str(home.warehouse))
             try:
-                write_publishers(conn, spec, registry, selected, report)
+                write_publishers(conn, spec, selected, report)
             finally:
                 conn.close()
             return sum(len(m.rows) + len(m.quarantined_lines) for m in report.mapped)

@@ -116,12 +116,12 @@ def test_rerunning_one_publisher_leaves_the_others_untouched(tmp_path: Path) -> 
     registry, landing = _setup(tmp_path, {**files_yaml, "komae": other}, files)
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
     codes = list(registry.publisher_codes)
-    write_publishers(conn, SPEC, registry, codes, map_publishers(registry, SPEC, codes, landing, REALDATA))
+    write_publishers(conn, SPEC, codes, map_publishers(registry, SPEC, codes, landing, REALDATA))
     komae = conn.execute("SELECT * FROM raw.register_aed_locations WHERE publisher_code = '132195' ORDER BY ALL").fetchall()
     assert len(komae) > 10
 
     (landing / "s/aed.csv").write_bytes(("\r\n".join([LEGACY_AED, GOOD_ROW, GOOD_ROW.replace(",１,", ",2,")]) + "\r\n").encode("cp932"))
-    write_publishers(conn, SPEC, registry, ["131041"], map_publishers(registry, SPEC, ["131041"], landing, REALDATA))
+    write_publishers(conn, SPEC, ["131041"], map_publishers(registry, SPEC, ["131041"], landing, REALDATA))
     assert conn.execute("SELECT count(*) FROM raw.register_aed_locations WHERE publisher_code = '131041'").fetchone()[0] == 2
     assert conn.execute("SELECT * FROM raw.register_aed_locations WHERE publisher_code = '132195' ORDER BY ALL").fetchall() == komae
 
@@ -129,10 +129,10 @@ def test_rerunning_one_publisher_leaves_the_others_untouched(tmp_path: Path) -> 
 def test_an_unreadable_file_keeps_its_previous_rows(tmp_path: Path) -> None:
     registry, landing = _setup(tmp_path, *_shinjuku([GOOD_ROW]))
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
-    write_publishers(conn, SPEC, registry, ["131041"], map_publishers(registry, SPEC, ["131041"], landing, REALDATA))
+    write_publishers(conn, SPEC, ["131041"], map_publishers(registry, SPEC, ["131041"], landing, REALDATA))
     (landing / "s/aed.csv").write_bytes(LEGACY_AED.encode("cp932") + b"\r\n\x82\xff\r\n")  # not CP932
     report = map_publishers(registry, SPEC, ["131041"], landing, REALDATA)
-    write_publishers(conn, SPEC, registry, ["131041"], report)
+    write_publishers(conn, SPEC, ["131041"], report)
     assert conn.execute("SELECT count(*) FROM raw.register_aed_locations").fetchone()[0] == 1
     (reason,) = conn.execute("SELECT message FROM raw.register_issues WHERE reason = 'source_skipped'").fetchone()
     assert "landing:s/aed.csv:2:1" in reason and "cp932" in reason

@@ -71,7 +71,7 @@ def build_standard_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.As
         report = map_publishers(registry, spec, codes, tdpf.home.landing, realdata_dir())
         _log(context, report)
         with duckdb.get_connection() as conn:
-            write_publishers(conn, spec, registry, codes, report)
+            write_publishers(conn, spec, codes, report)
             for standard in spec:
                 relation = f"raw.{raw_table(standard)}"
                 metadata = table_metadata(conn, relation)

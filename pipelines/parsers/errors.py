@@ -45,12 +45,12 @@ class SourceFormatError(ValueError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        parts = [str(self.location) + ":"]
+        parts = []
         if self.table:
             parts.append(f"table {self.table}")
         if self.column_name:
             parts.append(f"column {self.column_name!r}")
-        where = " ".join(parts)
+        where = f"{self.location}: {' '.join(parts)}" if parts else str(self.location)
         found = f"; found {self.value!r}" if self.value is not None else ""
         return f"{where}: expected {self.expected}{found}"
 

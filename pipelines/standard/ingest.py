@@ -86,8 +86,8 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, spec: StandardSpec) -> None:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{ISSUES_TABLE} ({_ddl(ISSUE_COLUMNS)})")
 
 
-def write_publishers(conn: duckdb.DuckDBPyConnection, spec: StandardSpec, registry: Registry,
-                     codes: Sequence[str], report: IngestReport) -> None:
+def write_publishers(conn: duckdb.DuckDBPyConnection, spec: StandardSpec, codes: Sequence[str],
+                     report: IngestReport) -> None:
     """Replace the publishers' rows and issues in one transaction (skipped sources keep theirs)."""
     ensure_tables(conn, spec)
     kept = [s.source.id for s in report.skipped]
