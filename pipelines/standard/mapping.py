@@ -9,6 +9,7 @@ quarantined whole, with every reason, file, line and column; the rest of the fil
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -24,6 +25,10 @@ from pipelines.standard.spec import SpecColumn, StandardSet
 #: mislead (a shelter on the wrong map tile), so the row is quarantined whole. Any other bad
 #: value is blanked with a warning: a count written as prose should not hide the shelter.
 BLOCKING_KINDS = frozenset({"lg_code", "date", "latitude", "longitude"})
+#: Registers repeat themselves (the same 有/無, town names, blank cells in every row): a value
+#: normalised once is not normalised again. Errors are not cached; they are rare and re-raised.
+_normalise_cached = functools.lru_cache(maxsize=1 << 16)(
+    lambda kind, value, values: normalise(kind, value, values=values))
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 PUBLISHER_CODE = "全国地方公共団体コード"
 PUBLISHER_NAME = "地方公共団体名"
@@ -192,7 +197,7 @@ def _publishers_own_code(raw: str, code: str, name: str, line: int, cell: Cell |
 def _normalise_cell(column: SpecColumn, raw: str, cell: Cell | None, line: int, issues: list[Issue]) -> str | None:
     where = cell.first_column if cell else None
     try:
-        result = normalise(column.kind, raw, values=column.values)
+        result = _normalise_cached(column.kind, raw, column.values)
     except ValueFormatError as exc:
         blocking = column.kind in BLOCKING_KINDS
         issues.append(Issue("error" if blocking else "warning", "bad_value", line, where, column.name, raw,

@@ -109,9 +109,9 @@ class StandardSet:
     columns: tuple[SpecColumn, ...]
     legacy: LegacyGeneration | None
 
-    @property
+    @functools.cached_property
     def column_names(self) -> tuple[str, ...]:
-        """The header a conforming file has, in order."""
+        """The header a conforming file has, in order (computed once: every row mapping asks)."""
         return tuple(column.name for column in self.columns)
 
     def column(self, name: str) -> SpecColumn:
