@@ -64,3 +64,10 @@ def test_every_smart_pole_reject_reason_is_documented() -> None:
 
     text = _text("smart-poles.md")
     assert [r for r in REJECT_REASONS if f"`{r}`" not in text] == []
+
+
+def test_every_register_issue_reason_is_documented() -> None:
+    from pipelines.standard.mapping import ISSUE_REASONS
+
+    text = _text("standard-sets.md")
+    assert [r for r in ISSUE_REASONS if f"`{r}`" not in text] == []

@@ -30,6 +30,9 @@ BLOCKING_KINDS = frozenset({"lg_code", "date", "latitude", "longitude"})
 _normalise_cached = functools.lru_cache(maxsize=1 << 16)(
     lambda kind, value, values: normalise(kind, value, values=values))
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+#: Every reason an issue can give (docs/standard-sets.md explains each; a test keeps them in step).
+ISSUE_REASONS = ("bad_value", "bad_coordinates", "wrong_publisher", "duplicate_id", "ragged_row",
+                 "source_skipped", "repaired")
 PUBLISHER_CODE = "全国地方公共団体コード"
 PUBLISHER_NAME = "地方公共団体名"
 
@@ -64,6 +67,10 @@ class Issue:
     column_name: str | None
     value: str | None
     message: str
+
+    def __post_init__(self) -> None:
+        if self.reason not in ISSUE_REASONS:
+            raise ValueError(f"undocumented issue reason {self.reason!r}; add it to ISSUE_REASONS and the docs")
 
 
 @dataclass
