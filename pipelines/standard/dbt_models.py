@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.standard.tables import ISSUES_TABLE, LINEAGE_COLUMNS, PLATFORM_CATALOGUE, raw_table
+from pipelines.standard.tables import ISSUES_TABLE, PLATFORM_CATALOGUE, raw_table
 from pipelines.standard.spec import SpecColumn, StandardSet, StandardSpec
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -45,26 +45,21 @@ def _quoted(name: str) -> str:
 
 
 def staging_sql(standard: StandardSet, source: tuple[str, str] | None = None) -> str:
-    """1:1 with the raw table: only typing (counts, dates), never renaming."""
+    """1:1 with the raw table; the mart's contract types the columns."""
     source_name, table = source or ("registers", raw_table(standard))
-    lines = [f"-- {HEADER}", "select"]
-    columns = [f"    {name}" for name, _ in LINEAGE_COLUMNS]
-    for column in standard.columns:
-        target = sql_type(column)
-        expr = _quoted(column.name) if target == "varchar" else f"cast({_quoted(column.name)} as {target})"
-        columns.append(f"    {expr} as {_quoted(column.name)}")
-    lines.append(",\n".join(columns))
-    lines.append(f"from {{{{ source('{source_name}', '{table}') }}}}")
-    return "\n".join(lines) + "\n"
+    return f"-- {HEADER}\nselect * from {{{{ source('{source_name}', '{table}') }}}}\n"
 
 
 def mart_sql(standard: StandardSet) -> str:
-    """The spec's columns, in the spec's order, from every publisher."""
-    columns = ",\n".join(f"    {_quoted(c.name)}" for c in standard.columns)
+    """The spec's columns, in the spec's order and types, from every publisher.
+
+    The column list is the model's contract (generated YAML): ``select_contract_columns``
+    reads it, so the SQL never repeats it.
+    """
     inputs = [f"stg_registers__{_suffix(standard)}"]
     if standard.id == OPEN_DATA_LIST:
         inputs.append("stg_platform__catalogue")
-    selects = "\nunion all\n".join(f"select\n{columns}\nfrom {{{{ ref('{name}') }}}}" for name in inputs)
+    selects = "\nunion all\n".join(f"{{{{ select_contract_columns(ref('{name}')) }}}}" for name in inputs)
     return (f"-- {HEADER}\n-- {standard.title_ja} ({standard.id}): 定義書A sheet {standard.sheet}, "
             f"{standard.completeness}\n{selects}\n")
 
@@ -96,12 +91,12 @@ def sources_yaml(spec: StandardSpec) -> dict[str, Any]:
 def staging_yaml(spec: StandardSpec) -> dict[str, Any]:
     return {"version": 2, "models": [
         {"name": f"stg_registers__{_suffix(s)}",
-         "description": f"{s.title_ja}: the raw register rows with counts and dates typed, plus lineage.",
+         "description": f"{s.title_ja}: the raw register rows, every column text, plus lineage.",
          "columns": [{"name": "publisher_code", "data_tests": ["not_null"]},
                      {"name": "source_line", "data_tests": ["not_null"]}]}
         for s in spec
     ] + [{"name": "stg_platform__catalogue",
-          "description": "The platform's own catalogue as オープンデータ一覧 rows, typed like the registers.",
+          "description": "The platform's own catalogue as オープンデータ一覧 rows, like the registers.",
           "columns": [{"name": "publisher_code", "data_tests": ["not_null"]}]}]}
 
 

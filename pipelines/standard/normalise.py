@@ -195,17 +195,19 @@ def _drop_excel_decimal(s: str, repairs: list[str]) -> str:
 _DASH_BETWEEN_DIGITS = re.compile(r"(?<=\d)[－‐‑–—―−ー-](?=\d)")
 
 
+def _step(s: str, convert: Callable[[str], str], note: str, repairs: list[str]) -> str:
+    """Apply one conversion; record ``note`` only when it changed something."""
+    t = convert(s)
+    if t != s:
+        repairs.append(note)
+    return t
+
+
 def _text(s: str, repairs: list[str]) -> str:
-    wide = jaconv.h2z(s, kana=True, ascii=False, digit=False)
-    if wide != s:
-        repairs.append("half-width katakana widened")
-    narrow = wide.translate(_NARROW_ALNUM)
-    if narrow != wide:
-        repairs.append("full-width letters/digits narrowed to half-width")
-    joined = _DASH_BETWEEN_DIGITS.sub("-", narrow)
-    if joined != narrow:
-        repairs.append("dashes between digits (1－4－1) written as half-width hyphens")
-    return joined
+    s = _step(s, lambda v: jaconv.h2z(v, kana=True, ascii=False, digit=False), "half-width katakana widened", repairs)
+    s = _step(s, lambda v: v.translate(_NARROW_ALNUM), "full-width letters/digits narrowed to half-width", repairs)
+    return _step(s, lambda v: _DASH_BETWEEN_DIGITS.sub("-", v),
+                 "dashes between digits (1－4－1) written as half-width hyphens", repairs)
 
 
 def text(value: str | None) -> Normalised:
@@ -364,18 +366,11 @@ _KATAKANA_BEFORE_DASH = re.compile(r"(?<=[\u30A1-\u30FA\u30FC])[-‐‑‒–—
 
 
 def _kana(s: str, repairs: list[str]) -> str:
-    t = jaconv.h2z(s, kana=True, ascii=False, digit=False)
-    if t != s:
-        repairs.append("half-width katakana widened")
-    k = jaconv.hira2kata(t)
-    if k != t:
-        repairs.append("hiragana converted to katakana")
-    dash = _KATAKANA_BEFORE_DASH.sub("ー", k)
-    if dash != k:
-        repairs.append("hyphen used as long-vowel mark replaced by ー")
-    wide = jaconv.h2z(dash, kana=False, ascii=True, digit=True)
-    if wide != dash:
-        repairs.append("half-width letters/digits/symbols widened")
+    t = _step(s, lambda v: jaconv.h2z(v, kana=True, ascii=False, digit=False), "half-width katakana widened", repairs)
+    t = _step(t, jaconv.hira2kata, "hiragana converted to katakana", repairs)
+    t = _step(t, lambda v: _KATAKANA_BEFORE_DASH.sub("ー", v), "hyphen used as long-vowel mark replaced by ー", repairs)
+    wide = _step(t, lambda v: jaconv.h2z(v, kana=False, ascii=True, digit=True),
+                 "half-width letters/digits/symbols widened", repairs)
     if not _KANA_OK.fullmatch(wide):
         bad = next(c for c in wide if not _KANA_OK.fullmatch(c))
         raise _Invalid(f"full-width katakana (全角カナ) such as イチカワシヤクショ ({bad!r} is not katakana)")
