@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Request
 
-from catalog_api.release_store import Release, ReleaseStore
+from catalog_api.release_store import Attempt, Release, ReleaseStore
 from catalog_api.settings import Settings
 
 DATASET_ID_DESCRIPTION = "Dataset id, e.g. `std_aed_locations` (a-z, 0-9, `_`, `-`)."
@@ -64,6 +64,12 @@ class CatalogueUrls:
 
     def dataset_page(self, dataset_id: str) -> str:
         return self.route("dataset_page", dataset_id=dataset_id)
+
+    def quality(self, dataset_id: str) -> str:
+        return self.route("get_dataset_quality", dataset_id=dataset_id)
+
+    def attempt_file(self, dataset_id: str, attempt_id: str, filename: str) -> str:
+        return self.route("get_attempt_file", dataset_id=dataset_id, attempt_id=attempt_id, filename=filename)
 
 
 def get_urls(request: Request, settings: SettingsDep) -> CatalogueUrls:
@@ -129,6 +135,26 @@ def get_all_versions(
     return releases
 
 
+def get_attempt(
+    dataset_id: Annotated[str, Path(description=DATASET_ID_DESCRIPTION)],
+    attempt_id: Annotated[str, Path(description="Quality-gate attempt id, e.g. `20261126T024000Z-1a2b3c4d`.")],
+    store: StoreDep,
+) -> Attempt:
+    """One quality-gate attempt of the dataset in the path; 404 when the dataset or attempt is unknown.
+
+    Malformed ids get the same 404 as unknown ones (the store checks both against strict patterns,
+    so a request path can never leave the store).
+    """
+    try:
+        attempt = store.attempt(dataset_id, attempt_id)
+    except ValueError:
+        attempt = None
+    if attempt is None:
+        raise _not_found(f"attempt {attempt_id!r} of dataset {dataset_id!r}")
+    return attempt
+
+
 CurrentReleaseDep = Annotated[Release, Depends(get_current_release)]
+AttemptDep = Annotated[Attempt, Depends(get_attempt)]
 VersionReleaseDep = Annotated[Release, Depends(get_release_version)]
 AllVersionsDep = Annotated[list[Release], Depends(get_all_versions)]

@@ -12,6 +12,8 @@ Layout under ``root`` (``<TDPF_HOME>/releases``)::
     .index.lock                      flock taken by publishers while they update index.json
     <dataset_id>/<content_hash[:16]>/metadata.json, data.csv, data.parquet, …
     <dataset_id>/.tmp-<uuid>/        a release being written (never referenced by the index)
+    <dataset_id>/attempts/<id>/      one quality-gate attempt: attempt.json and its report
+    <dataset_id>/attempts/LATEST     the id of the latest attempt (replaced atomically)
 
 A release becomes visible only when ``index.json`` is atomically replaced, so a reader sees either
 the old catalogue or the new one, never a half-written release. This module imports nothing from
@@ -37,6 +39,9 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "ATTEMPT_FILE",
+    "Attachments",
+    "Attempt",
     "INDEX_FORMAT",
     "METADATA_FILE",
     "MEDIA_TYPES",
@@ -69,6 +74,11 @@ _DATASET_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _FILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$")
 _RELEASE_PATH_RE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,99})/([0-9a-f]{16})$")
 _CHUNK = 1024 * 1024
+ATTEMPT_FILE = "attempt.json"
+ATTEMPTS_DIR = "attempts"
+#: Attempts kept per dataset; older ones are removed when a new one is recorded.
+ATTEMPTS_KEPT = 30
+_ATTEMPT_ID_RE = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,30 @@ class Release:
             if resource.name == name:
                 return resource
         raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Attachments:
+    """What a release says *about* its content (its quality check and report), not content itself.
+
+    Written into the release's metadata.json and directory like everything else, but left out of
+    the content hash: re-checking unchanged data must not mint a new version, and the served
+    release keeps the check it was published with.
+    """
+
+    metadata: Mapping[str, Any]
+    files: Mapping[str, Path]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One run of a dataset's quality gate, published or not (``document`` is attempt.json)."""
+
+    dataset_id: str
+    id: str
+    path: Path
+    document: dict
+    files: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -370,18 +404,27 @@ class ReleaseStore:
 
     # -------------------------------------------------------------- publishing
 
-    def publish(self, dataset_id: str, files: Mapping[str, Path], metadata: Mapping[str, Any]) -> PublishResult:
+    def publish(
+        self, dataset_id: str, files: Mapping[str, Path], metadata: Mapping[str, Any],
+        attachments: Attachments | None = None,
+    ) -> PublishResult:
         """Publish ``files`` + ``metadata`` as the next version of ``dataset_id``.
 
         Identical content (same file bytes, same metadata) is a no-op returning the current release
         with ``created=False``, so re-running a pipeline does not mint empty versions. Otherwise the
         files are copied (the caller's files are left alone) into a temporary directory that is
         renamed into place, and only then does the index switch to the new version. Any failure
-        before the switch leaves index.json and every existing release untouched.
+        before the switch leaves index.json and every existing release untouched. ``attachments``
+        are written into a new release but never hashed (see :class:`Attachments`).
         """
         validate_dataset_id(dataset_id)
         caller_metadata = self._checked_metadata(dataset_id, metadata)
         plan = self._checked_files(files)
+        attached_metadata = self._checked_metadata(dataset_id, attachments.metadata) if attachments else {}
+        attached_plan = self._checked_files(attachments.files, allow_empty=True) if attachments else []
+        clash = (set(attached_metadata) & set(caller_metadata)) | ({p[0] for p in attached_plan} & {p[0] for p in plan})
+        if clash:
+            raise ValueError(f"attachments repeat {sorted(clash)[0]!r}, which the release already has")
 
         file_hashes = {name: _sha256_file(source)[0] for name, source, _, _ in plan}
         content_hash = compute_content_hash(file_hashes, caller_metadata)
@@ -402,6 +445,9 @@ class ReleaseStore:
                 if sha256 != file_hashes[name]:
                     raise RuntimeError(f"{source} changed while it was being published; publish again")
                 resources.append(Resource(name=name, format=fmt, media_type=media_type, bytes=size, sha256=sha256))
+            for name, source, fmt, media_type in attached_plan:
+                sha256, size = _copy_and_hash(source, tmp_dir / name)
+                resources.append(Resource(name=name, format=fmt, media_type=media_type, bytes=size, sha256=sha256))
 
             with self._index_lock():
                 index = self._read_index_fresh()
@@ -419,7 +465,7 @@ class ReleaseStore:
                     version = 1
                 created_at = _utc_now()
 
-                document = dict(caller_metadata)
+                document = {**caller_metadata, **attached_metadata}
                 document.update(
                     id=dataset_id,
                     version=version,
@@ -480,8 +526,8 @@ class ReleaseStore:
         except (TypeError, ValueError) as exc:
             raise ValueError(f"metadata for {dataset_id!r} is not JSON-serialisable: {exc}") from exc
 
-    def _checked_files(self, files: Mapping[str, Path]) -> list[tuple[str, Path, str, str]]:
-        if not files:
+    def _checked_files(self, files: Mapping[str, Path], allow_empty: bool = False) -> list[tuple[str, Path, str, str]]:
+        if not files and not allow_empty:
             raise ValueError("a release needs at least one file")
         plan = []
         for name in sorted(files):
@@ -495,6 +541,65 @@ class ReleaseStore:
                 raise FileNotFoundError(f"file for {name!r} does not exist or is not a regular file: {source}")
             plan.append((name, source, fmt, media_type))
         return plan
+
+    # ---------------------------------------------------------------- attempts
+
+    def record_attempt(self, dataset_id: str, document: Mapping[str, Any], files: Mapping[str, Path]) -> Attempt:
+        """Keep one quality-gate attempt (its verdict and report) and make it the latest.
+
+        Attempts sit beside the releases and never touch the index: a failed attempt is visible
+        to users while the catalogue goes on serving the last good release.
+        """
+        validate_dataset_id(dataset_id)
+        plan = self._checked_files(files, allow_empty=True)
+        attempts = self.root / dataset_id / ATTEMPTS_DIR
+        attempts.mkdir(parents=True, exist_ok=True)
+        attempt_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+        tmp_dir = attempts / f".tmp-{attempt_id}"
+        tmp_dir.mkdir()
+        try:
+            for name, source, _, _ in plan:
+                _copy_and_hash(source, tmp_dir / name)
+            body = json.loads(canonical_json({**dict(document), "id": attempt_id, "dataset_id": dataset_id}))
+            _write_json_durably(tmp_dir / ATTEMPT_FILE, body)
+            os.rename(tmp_dir, attempts / attempt_id)
+        finally:
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+        pointer = attempts / ".LATEST.tmp"
+        pointer.write_text(attempt_id + "\n", encoding="ascii")
+        os.replace(pointer, attempts / "LATEST")
+        self._prune_attempts(attempts, keep=attempt_id)
+        found = self.attempt(dataset_id, attempt_id)
+        assert found is not None
+        return found
+
+    def latest_attempt(self, dataset_id: str) -> Attempt | None:
+        """The newest recorded attempt of ``dataset_id``, or None when it was never checked."""
+        validate_dataset_id(dataset_id)
+        try:
+            attempt_id = (self.root / dataset_id / ATTEMPTS_DIR / "LATEST").read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            return None
+        return self.attempt(dataset_id, attempt_id)
+
+    def attempt(self, dataset_id: str, attempt_id: str) -> Attempt | None:
+        """One attempt by id (ids are checked, so a request path cannot leave the store)."""
+        validate_dataset_id(dataset_id)
+        if not _ATTEMPT_ID_RE.fullmatch(attempt_id):
+            return None
+        path = self.root / dataset_id / ATTEMPTS_DIR / attempt_id
+        try:
+            document = json.loads((path / ATTEMPT_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        files = tuple(sorted(p.name for p in path.iterdir() if p.name != ATTEMPT_FILE))
+        return Attempt(dataset_id, attempt_id, path, document, files)
+
+    def _prune_attempts(self, attempts: Path, keep: str) -> None:
+        ids = sorted(p.name for p in attempts.iterdir() if _ATTEMPT_ID_RE.fullmatch(p.name))
+        for old in ids[:-ATTEMPTS_KEPT]:
+            if old != keep:
+                shutil.rmtree(attempts / old, ignore_errors=True)
 
     @contextmanager
     def _index_lock(self) -> Iterator[None]:

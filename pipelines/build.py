@@ -11,7 +11,7 @@ runs, in order:
 3. ``smart_pole_daily`` — the day-partitioned assets, for every day that has feed files,
    as one run over the range (single-run backfill: one vectorised load);
 4. ``tdpf_publish`` — everything downstream of partitioned data: the standard sets' dbt
-   models, check verdicts, releases.
+   models, every dataset's quality gate, releases (a failed gate holds back its dataset only).
 
 A failed run stops the build: nothing after it runs, so nothing is published.
 """
@@ -49,27 +49,34 @@ def partitioned_selection(
 
 
 def build_jobs(
-    assets: Sequence[dg.AssetsDefinition], daily: dg.PartitionsDefinition, publishers: dg.PartitionsDefinition
+    assets: Sequence[dg.AssetsDefinition], daily: dg.PartitionsDefinition, publishers: dg.PartitionsDefinition,
+    gates: Sequence[dg.AssetChecksDefinition] = (),
 ) -> list[UnresolvedAssetJobDefinition]:
-    """The four jobs of a build (see the module docstring)."""
+    """The four jobs of a build (see the module docstring).
+
+    The quality gates run in the publish job only, whichever job builds the model they check:
+    a gate's blocking failure then holds back that dataset's release in the same run and nothing
+    else (in an earlier job it would fail that run and stop the whole build).
+    """
+    gate_checks = dg.AssetSelection.checks(*[key for g in gates for key in g.check_keys])
     partitioned = partitioned_selection(assets)
     downstream = partitioned.downstream() - partitioned
     return [
         dg.define_asset_job(
-            PREPARE_JOB, selection=dg.AssetSelection.all() - partitioned - downstream,
+            PREPARE_JOB, selection=dg.AssetSelection.all() - partitioned - downstream - gate_checks,
             description="Ingest the bureau report and the smart-pole register; build their dbt models.",
         ),
         dg.define_asset_job(
-            REGISTERS_JOB, selection=partitioned_selection(assets, publishers), partitions_def=publishers,
+            REGISTERS_JOB, selection=partitioned_selection(assets, publishers) - gate_checks, partitions_def=publishers,
             description="Load the registers of one or more publishers (全国地方公共団体コード) into the raw standard-set tables.",
         ),
         dg.define_asset_job(
-            DAILY_JOB, selection=partitioned_selection(assets, daily), partitions_def=daily,
+            DAILY_JOB, selection=partitioned_selection(assets, daily) - gate_checks, partitions_def=daily,
             description="Load one or more JST days of smart-pole feeds and build their daily marts.",
         ),
         dg.define_asset_job(
-            PUBLISH_JOB, selection=downstream,
-            description="Record the check verdicts and publish every dataset's release.",
+            PUBLISH_JOB, selection=(downstream - gate_checks) | gate_checks,
+            description="Run every dataset's quality gate and publish the datasets that pass.",
         ),
     ]
 

@@ -234,6 +234,108 @@ def standard_generate(
         console.print(f"wrote {path.relative_to(DBT_PROJECT.parent)}")
 
 
+quality_app = typer.Typer(
+    help="The quality gate: Great Expectations suites (expectations/) and dbt tests.",
+    no_args_is_help=True,
+)
+app.add_typer(quality_app, name="quality")
+
+
+def _manifest(home: DataHome) -> dict:
+    import json
+
+    from pipelines.defs.project import dbt_project_for
+
+    return json.loads(dbt_project_for(home).manifest_path.read_text(encoding="utf-8"))
+
+
+@quality_app.command("generate")
+def quality_generate(
+    check: Annotated[bool, typer.Option("--check", help="Only report suites that differ; exit 1 if any.")] = False,
+) -> None:
+    """Rewrite each suite's `derived` rules from the dbt schema; hand-written `rules` are kept."""
+    from pipelines.quality.derive import generate_suites
+
+    home = data_home().ensure()
+    export_environment(home)
+    changed = generate_suites(_manifest(home), check=check)
+    for path in changed:
+        console.print(f"{'[red]✗[/red] out of date' if check else 'wrote'}: {path.relative_to(PROJECT_ROOT)}")
+    if check and changed:
+        console.print("Run `tdpf quality generate` and commit the result.")
+        raise typer.Exit(code=1)
+    if not changed:
+        console.print("[green]✓[/green] every suite matches the dbt schema")
+
+
+@quality_app.command("run")
+def quality_run(
+    dataset: Annotated[str | None, typer.Argument(help="Dataset id, e.g. aed-locations; all when omitted.")] = None,
+    reports: Annotated[Path | None, typer.Option(help="Write each dataset's HTML report into this folder.")] = None,
+) -> None:
+    """Validate the built warehouse against the gates without publishing; exit 1 if a gate fails."""
+    import duckdb
+
+    from pipelines.quality.derive import published_nodes
+    from pipelines.quality.gatekeeper import gate_target
+    from pipelines.quality.gate import evaluate
+    from pipelines.quality.gx_runner import quiet_context
+    from pipelines.quality.report import write_report
+
+    home = data_home().ensure()
+    export_environment(home)
+    if not home.warehouse.exists():
+        console.print(f"[red]No warehouse at {home.warehouse}[/red]: run `make build` (or `tdpf build`) first.")
+        raise typer.Exit(code=2)
+    manifest = _manifest(home)
+    nodes = [n for n in published_nodes(manifest) if dataset in (None, n["meta"]["tdpf"]["dataset_id"])]
+    if not nodes:
+        known = ", ".join(n["meta"]["tdpf"]["dataset_id"] for n in published_nodes(manifest))
+        console.print(f"[red]Unknown dataset {dataset!r}[/red]; published datasets: {known}")
+        raise typer.Exit(code=2)
+    context = quiet_context()
+    verdicts = []
+    with duckdb.connect(str(home.warehouse), read_only=True) as conn:
+        built = {f'"{s}"."{t}"' for s, t in conn.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
+        for node in nodes:
+            target = gate_target(manifest, node)
+            if target.relation not in built:
+                console.print(f"[red]{target.dataset_id}[/red]: {target.relation} is not built; run `make build`")
+                raise typer.Exit(code=2)
+            verdict = evaluate(conn, target.suite, target.relation, list(target.models), context)
+            verdicts.append(verdict)
+            if reports:
+                write_report(verdict, reports / f"{target.dataset_id}.html", target.title, target.title_en)
+    _print_verdicts(verdicts)
+    if any(v.blocked for v in verdicts):
+        raise typer.Exit(code=1)
+
+
+def _print_verdicts(verdicts: list) -> None:
+    """One row per dataset, then one per failing or warning check."""
+    colours = {"passed": "green", "warned": "yellow", "failed": "red"}
+    table = Table(title="Quality gate (nothing published)")
+    for column in ("dataset", "status", "rows", "passed", "failed", "warned"):
+        table.add_column(column, justify="right" if column in ("rows", "passed", "failed", "warned") else "left")
+    for v in verdicts:
+        s = v.summary()
+        table.add_row(v.dataset_id, f"[{colours[v.status]}]{v.status}[/]", f"{v.row_count:,}",
+                      str(s["checks_passed"]), str(s["checks_failed"]), str(s["checks_warned"]))
+    out = Console(width=None if sys.stdout.isatty() else 200)
+    out.print(table)
+    problems = Table(title="Failing checks (error blocks publication, warn is published and shown)")
+    for column in ("dataset", "check", "severity", "column", "unexpected", "sample", "partitions"):
+        problems.add_column(column, overflow="fold")
+    rows = [(v, c) for v in verdicts for c in v.checks if not c.success]
+    for v, c in sorted(rows, key=lambda vc: (vc[1].severity != "error", vc[0].dataset_id, vc[1].check)):
+        colour = "red" if c.severity == "error" else "yellow"
+        problems.add_row(v.dataset_id, c.check, f"[{colour}]{c.severity}[/]", c.column, str(c.unexpected_count),
+                         ", ".join(map(str, c.sample))[:60], ", ".join(c.partitions)[:60])
+    if rows:
+        out.print(problems)
+
+
 def main() -> None:  # pragma: no cover - console-script shim
     sys.exit(app())
 

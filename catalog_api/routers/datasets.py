@@ -19,15 +19,25 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
 
 from catalog_api.deps import (
+    DATASET_ID_DESCRIPTION,
     AllVersionsDep,
+    AttemptDep,
     CurrentReleaseDep,
     StoreDep,
     UrlsDep,
     VersionReleaseDep,
 )
 from catalog_api.errors import ERROR_RESPONSES
-from catalog_api.release_store import METADATA_FILE, Release, ReleaseStore
-from catalog_api.schemas import DatasetList, DatasetOut, VersionList, VersionOut
+from catalog_api.release_store import ATTEMPT_FILE, METADATA_FILE, Attempt, Release, ReleaseStore, media_type_for
+from catalog_api.schemas import (
+    AttemptOut,
+    DatasetList,
+    DatasetOut,
+    DatasetQualityOut,
+    QualityOut,
+    VersionList,
+    VersionOut,
+)
 
 router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"], responses=ERROR_RESPONSES)
 
@@ -39,6 +49,7 @@ VERSIONED_CACHE_CONTROL = "public, max-age=31536000, immutable"
 FilenamePath = Annotated[
     str, PathParam(description="File of the release, e.g. `data.csv`, `data.parquet`, `metadata.json`.")
 ]
+AttemptFilenamePath = Annotated[str, PathParam(description="File of the attempt: `quality.html` or `attempt.json`.")]
 
 _FILE_RESPONSES = {
     200: {
@@ -48,6 +59,7 @@ _FILE_RESPONSES = {
             "application/vnd.apache.parquet": {},
             "application/json": {},
             "application/geo+json": {},
+            "text/html": {},
         },
     },
     304: {"description": "`If-None-Match` matched the file's ETag."},
@@ -57,14 +69,85 @@ _FILE_RESPONSES = {
 @router.get("", operation_id="list_datasets", name="list_datasets", response_model=DatasetList)
 def list_datasets(store: StoreDep, urls: UrlsDep) -> DatasetList:
     """The catalogue: the current release of every published dataset, sorted by id."""
-    results = [DatasetOut.from_release(release, urls) for release in store.list_current()]
+    results = [
+        DatasetOut.from_current(release, urls, store.latest_attempt(release.dataset_id))
+        for release in store.list_current()
+    ]
     return DatasetList(count=len(results), results=results)
 
 
 @router.get("/{dataset_id}", operation_id="get_dataset", name="get_dataset", response_model=DatasetOut)
-def get_dataset(release: CurrentReleaseDep, urls: UrlsDep) -> DatasetOut:
-    """One dataset as its current release describes it, with absolute download URLs."""
-    return DatasetOut.from_release(release, urls)
+def get_dataset(release: CurrentReleaseDep, store: StoreDep, urls: UrlsDep) -> DatasetOut:
+    """One dataset as its current release describes it, with absolute download URLs.
+
+    ``quality.latest_attempt`` tells whether a newer update was held back by the quality gate.
+    """
+    return DatasetOut.from_current(release, urls, store.latest_attempt(release.dataset_id))
+
+
+@router.get(
+    "/{dataset_id}/quality",
+    operation_id="get_dataset_quality",
+    name="get_dataset_quality",
+    response_model=DatasetQualityOut,
+)
+def get_dataset_quality(
+    dataset_id: Annotated[str, PathParam(description=DATASET_ID_DESCRIPTION)], store: StoreDep, urls: UrlsDep
+) -> DatasetQualityOut:
+    """The served release's quality and the latest gate run, side by side.
+
+    Unlike the dataset object this also answers for a dataset whose first update was held back
+    (no release yet, only attempts), so its publisher can see why; 404 only when neither exists.
+    """
+    release, attempt = _release_and_attempt(store, dataset_id)
+    if release is None and attempt is None:
+        raise HTTPException(status_code=404, detail=f"dataset {dataset_id!r} not found")
+    return DatasetQualityOut(
+        dataset_id=dataset_id,
+        served=QualityOut.from_release(release, urls) if release else None,
+        latest_attempt=AttemptOut.from_attempt(attempt, urls) if attempt else None,
+    )
+
+
+def _attempt_file(attempt: Attempt, filename: str) -> tuple[Path, str]:
+    """Path and media type of a file the attempt holds; 404 for any other name or type."""
+    path = attempt.path / filename
+    try:
+        if filename != ATTEMPT_FILE and filename not in attempt.files or not path.is_file():
+            raise KeyError(filename)
+        _, media_type = media_type_for(filename)
+    except (KeyError, ValueError):
+        raise HTTPException(
+            status_code=404, detail=f"file {filename!r} not found in attempt {attempt.id!r} of {attempt.dataset_id!r}"
+        ) from None
+    return path, media_type
+
+
+def _release_and_attempt(store: ReleaseStore, dataset_id: str) -> tuple[Release | None, Attempt | None]:
+    """Current release and latest attempt; an invalid id has neither (404, as on other routes)."""
+    try:
+        return store.current(dataset_id), store.latest_attempt(dataset_id)
+    except ValueError:
+        return None, None
+
+
+@router.get(
+    "/{dataset_id}/attempts/{attempt_id}/{filename}",
+    operation_id="get_attempt_file",
+    name="get_attempt_file",
+    response_class=FileResponse,
+    responses=_FILE_RESPONSES,
+)
+def get_attempt_file(filename: AttemptFilenamePath, request: Request, attempt: AttemptDep) -> Response:
+    """A file of a quality-gate attempt (its HTML report or attempt.json): immutable, cacheable for a year.
+
+    Only names the attempt holds are served, so the path cannot leave the attempt's directory.
+    """
+    path, media_type = _attempt_file(attempt, filename)
+    stat_result = os.stat(path)
+    sha256 = _sha256_of_file(str(path), stat_result.st_mtime_ns, stat_result.st_size)
+    download_name = f"{attempt.dataset_id}-attempt-{attempt.id}-{filename}"
+    return _file_response(request, path, stat_result, media_type, sha256, VERSIONED_CACHE_CONTROL, download_name)
 
 
 @router.get(
@@ -144,7 +227,19 @@ def _serve_release_file(
     else:
         resource = release.resource(filename)
         media_type, sha256 = resource.media_type, resource.sha256
+    download_name = f"{release.dataset_id}-v{release.version}-{filename}"
+    return _file_response(request, path, stat_result, media_type, sha256, cache_control, download_name)
 
+
+def _file_response(
+    request: Request, path: Path, stat_result: os.stat_result, media_type: str, sha256: str,
+    cache_control: str, download_name: str,
+) -> Response:
+    """Stream one file with its sha256 as a strong ETag (304 on a match); shared by releases and attempts.
+
+    HTML and JSON open inline; HTML gets ``Content-Security-Policy: sandbox`` so a report can never
+    run scripts with the API's origin. Data files download under a name that says what they are.
+    """
     etag = f'"{sha256}"'
     headers = {
         "ETag": etag,
@@ -154,12 +249,10 @@ def _serve_release_file(
     if _etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
 
-    download_name = f"{release.dataset_id}-v{release.version}-{filename}"
-    suffix = Path(filename).suffix.lower()
+    suffix = path.suffix.lower()
     disposition = "inline" if suffix in (".json", ".html") else "attachment"
     headers["Content-Disposition"] = f'{disposition}; filename="{download_name}"'
     if suffix == ".html":
-        # Release HTML (e.g. a quality report) must not run scripts with the API's origin.
         headers["Content-Security-Policy"] = "sandbox"
     return FileResponse(path, media_type=media_type, headers=headers, stat_result=stat_result)
 
@@ -181,8 +274,8 @@ def _etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def _sha256_of_file(path: str, mtime_ns: int, size: int) -> str:
-    # metadata.json is not listed among its own resources, so its digest is computed here, once
-    # per file version (the key includes mtime and size in case a file is ever replaced).
+    # metadata.json is not listed among its own resources, nor are an attempt's files, so their
+    # digest is computed here, once per file version (the key includes mtime and size in case a file is ever replaced).
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(1024 * 1024):

@@ -7,7 +7,10 @@ descriptions come from municipal source files and must be treated as untrusted t
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from fastapi import APIRouter, Request
@@ -48,6 +51,51 @@ def _is_web_url(value: object) -> bool:
     return isinstance(value, str) and value.startswith(("http://", "https://"))
 
 
+#: How each gate status reads on the pages: (css key, 日本語, English).
+_QUALITY_LABELS = {
+    "passed": ("passed", "合格", "passed"),
+    "warned": ("warned", "警告あり", "passed with warnings"),
+    "failed": ("failed", "不合格", "failed"),
+}
+_NOT_CHECKED = ("not_checked", "未検査", "not checked")
+#: Failing values shown per check; the full list is in the report.
+_SAMPLE_SHOWN = 5
+
+
+def quality_badge(quality: object) -> dict[str, str]:
+    """Badge for a quality object: a pass with warned checks reads as "passed with warnings".
+
+    The gate may call a run ``passed`` and still count warned checks; a reader deciding whether to
+    trust the data should see those warnings, so the badge says so.
+    """
+    quality = quality if isinstance(quality, Mapping) else {}
+    status = quality.get("status")
+    warned = quality.get("checks_warned")
+    if status == "passed" and isinstance(warned, int) and warned > 0:
+        status = "warned"
+    key, ja, en = _QUALITY_LABELS.get(status, _NOT_CHECKED)  # type: ignore[arg-type]
+    return {"key": key, "ja": ja, "en": en}
+
+
+def held_back(quality: object) -> dict[str, Any] | None:
+    """The latest attempt when the gate blocked it (served data is then older than the last run)."""
+    attempt = quality.get("latest_attempt") if isinstance(quality, Mapping) else None
+    if isinstance(attempt, Mapping) and attempt.get("published") is False and attempt.get("status") == "failed":
+        return dict(attempt)
+    return None
+
+
+def _sample(values: object) -> str:
+    """A few failing values; an empty string shows as ``""`` and non-strings as JSON (``null``).
+
+    A blank cell would hide exactly the failure a reader needs to see (empty values).
+    """
+    if not isinstance(values, list):
+        return ""
+    shown = [v if isinstance(v, str) and v else json.dumps(v, ensure_ascii=False) for v in values[:_SAMPLE_SHOWN]]
+    return ", ".join(shown) + (", …" if len(values) > _SAMPLE_SHOWN else "")
+
+
 def _build_templates() -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
@@ -58,6 +106,8 @@ def _build_templates() -> Jinja2Templates:
     )
     env.filters["filesize"] = _filesize
     env.filters["number"] = _number
+    env.filters["sample"] = _sample
+    env.filters["quality_badge"] = quality_badge
     env.tests["web_url"] = _is_web_url
     return Jinja2Templates(env=env)
 
@@ -68,7 +118,7 @@ templates = _build_templates()
 _SHOWN_KEYS = frozenset(
     {
         "id", "title", "title_en", "description", "publisher", "license", "version", "content_hash",
-        "row_count", "updated_at", "created_at", "resources", "links", "columns", "source",
+        "row_count", "updated_at", "created_at", "resources", "links", "columns", "source", "quality",
     }
 )
 
@@ -76,7 +126,12 @@ _SHOWN_KEYS = frozenset(
 @router.get("/", operation_id="catalogue_page", name="catalogue_page")
 def catalogue_page(request: Request, store: StoreDep, urls: UrlsDep) -> HTMLResponse:
     """データカタログ / Data catalogue: every published dataset with its downloads."""
-    datasets = [DatasetOut.from_release(r, urls).model_dump(by_alias=True) for r in store.list_current()]
+    datasets = [
+        DatasetOut.from_current(r, urls, store.latest_attempt(r.dataset_id)).model_dump(by_alias=True)
+        for r in store.list_current()
+    ]
+    for dataset in datasets:
+        dataset["held_back"] = held_back(dataset["quality"]) is not None
     return templates.TemplateResponse(
         request,
         "index.html",
@@ -91,10 +146,15 @@ def catalogue_page(request: Request, store: StoreDep, urls: UrlsDep) -> HTMLResp
     responses={404: ERROR_RESPONSES[404]},
 )
 def dataset_page(
-    request: Request, release: CurrentReleaseDep, versions: AllVersionsDep, urls: UrlsDep
+    request: Request, release: CurrentReleaseDep, versions: AllVersionsDep, store: StoreDep, urls: UrlsDep
 ) -> HTMLResponse:
-    """One dataset: metadata, columns (name, type, description), downloads and version history."""
-    dataset = DatasetOut.from_release(release, urls).model_dump(by_alias=True)
+    """One dataset: metadata, quality checks, columns, downloads and version history.
+
+    When the latest quality-gate run was held back, the page says so up front: the data shown is
+    then older than the source, and a reader must not mistake it for the latest.
+    """
+    attempt = store.latest_attempt(release.dataset_id)
+    dataset = DatasetOut.from_current(release, urls, attempt).model_dump(by_alias=True)
     history = [
         {
             "version": v.version,
@@ -119,6 +179,9 @@ def dataset_page(
             "columns": columns if isinstance(columns, list) else [],
             "history": history,
             "other": other,
+            "quality": dataset["quality"],
+            "held_back": held_back(dataset["quality"]),
+            "quality_api_url": urls.quality(release.dataset_id),
             "catalogue_url": urls.route("catalogue_page"),
             "api_url": urls.dataset(release.dataset_id),
         },

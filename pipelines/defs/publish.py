@@ -2,12 +2,13 @@
 
 A mart is published when its dbt ``meta.tdpf`` names a dataset id; titles, descriptions and
 column documentation come from the dbt project, so the catalogue says what the docs say.
+A release step runs only after its dataset's quality gate passed (``defs/quality.py``); the
+verdict and report ride along as attachments, outside the content hash.
 Files are written to a scratch folder and handed to the release store, which switches the
 catalogue index atomically: readers see the old release or the new one, never a mix.
 """
 
 
-import json
 import shutil
 import uuid
 from pathlib import Path
@@ -15,14 +16,14 @@ from typing import Any
 
 import dagster as dg
 import duckdb as duckdb_lib
-from dagster_dbt import DbtProject
 from dagster_duckdb import DuckDBResource
 
-from catalog_api.release_store import ReleaseStore
-from pipelines.dbt_results import DbtTestOutcome
-from pipelines.defs.quality import verdict
+from catalog_api.release_store import Attachments, ReleaseStore
 from pipelines.defs.resources import OWNER, TdpfHome
-from pipelines.defs.transform import TRANSLATOR
+from pipelines.paths import DataHome
+from pipelines.quality.derive import published_nodes
+from pipelines.quality.gate import REPORT_FILE
+from pipelines.quality.gatekeeper import GateTarget, discard_staged, record_blocked, run_gate, take_staged
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -31,15 +32,6 @@ LICENSE = {
     "title": "CC BY 4.0 (クリエイティブ・コモンズ 表示 4.0 国際)",
     "url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
 }
-
-
-def published_models(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """dbt model nodes that declare a dataset (``meta.tdpf.dataset_id``), by dataset id."""
-    nodes = [
-        n for n in manifest["nodes"].values()
-        if n["resource_type"] == "model" and n.get("meta", {}).get("tdpf", {}).get("dataset_id")
-    ]
-    return sorted(nodes, key=lambda n: n["meta"]["tdpf"]["dataset_id"])
 
 
 def export_geojson(
@@ -92,10 +84,7 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def dataset_metadata(
-    node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str,
-    quality: dict[str, Any] | None,
-) -> dict[str, Any]:
+def dataset_metadata(node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str) -> dict[str, Any]:
     """The release's metadata: bilingual titles, licence, source, typed and described columns."""
     tdpf = node["meta"]["tdpf"]
     meta = node.get("meta", {})
@@ -125,7 +114,6 @@ def dataset_metadata(
         "columns": columns,
         "row_count": int(row_count),
         "csv": {"encoding": "UTF-8 with BOM", "line_terminator": "CRLF", "header": True},
-        "quality": quality or {"status": "not_checked", "checks_passed": 0, "checks_failed": 0},
         "dbt_model": node["name"],
         **_standard_metadata(tdpf, conn, relation, types),
     }
@@ -147,64 +135,56 @@ def _standard_metadata(tdpf: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection
     return out
 
 
-def upstream_models(manifest: dict[str, Any], node: dict[str, Any]) -> list[str]:
-    """The model and every model it is built from: their tests all vouch for the dataset."""
-    seen: set[str] = set()
-    stack = [node["unique_id"]]
-    while stack:
-        uid = stack.pop()
-        if uid in seen or not uid.startswith("model."):
-            continue
-        seen.add(uid)
-        stack.extend(manifest["nodes"][uid]["depends_on"]["nodes"])
-    return sorted(manifest["nodes"][uid]["name"] for uid in seen)
-
-
-def build_publish_assets(project: DbtProject, quality_asset: dg.AssetsDefinition) -> list[dg.AssetsDefinition]:
+def build_publish_assets(manifest: dict[str, Any], targets: dict[str, GateTarget],
+                         quality_asset: dg.AssetsDefinition) -> list[dg.AssetsDefinition]:
     """One publish asset per dataset declared in the dbt project (keys as the dbt assets name them)."""
-    manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     return [
-        _publish_asset(
-            node, TRANSLATOR.get_asset_key(node), quality_asset,
-            upstream_models(manifest, node),
-        )
-        for node in published_models(manifest)
+        _publish_asset(node, targets[node["meta"]["tdpf"]["dataset_id"]], quality_asset)
+        for node in published_nodes(manifest)
     ]
 
 
-def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: dg.AssetsDefinition,
-                   checked_models: list[str]) -> dg.AssetsDefinition:
-    dataset_id = node["meta"]["tdpf"]["dataset_id"]
-    relation = f'"{node["schema"]}"."{node["alias"]}"'
+def _publish_asset(node: dict[str, Any], target: GateTarget, quality_asset: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    dataset_id = target.dataset_id
     order_by = node["meta"]["tdpf"].get("order_by", [])
     geometry = node["meta"]["tdpf"].get("geometry")
 
     @dg.asset(
         key=["release", node["name"]],
-        deps=[model_key, *quality_asset.keys],
+        deps=[target.model_key, *quality_asset.keys],
         group_name="publish",
         kinds={"parquet", "csv"},
         owners=[OWNER],
         description=f"公開リリース「{node['meta']['tdpf']['title']}」 ({dataset_id}). "
-        "Immutable, content-addressed release: Parquet, CSV (UTF-8 with BOM) and metadata.json.",
+        "Immutable, content-addressed release: Parquet, CSV (UTF-8 with BOM), metadata.json and its "
+        "quality report; runs only when the dataset's quality gate passed.",
         metadata={"dataset_id": dataset_id, "dbt_model": node["name"]},
     )
     def _asset(context: dg.AssetExecutionContext, tdpf: TdpfHome, duckdb: DuckDBResource) -> dg.MaterializeResult:
         home = tdpf.home
+        run_id = context.run.run_id
         scratch = home.tmp / f"publish-{dataset_id}-{uuid.uuid4().hex[:8]}"
         try:
             with duckdb.get_connection() as conn:
-                files = export_files(conn, relation, order_by, scratch)
+                quality, report = _cleared_verdict(context, conn, home, target)
+                files = export_files(conn, target.relation, order_by, scratch)
                 if geometry:
-                    files["data.geojson"] = export_geojson(conn, relation, order_by, geometry, scratch / "data.geojson")
-                quality = _quality_for(conn, checked_models)
-                metadata = dataset_metadata(node, conn, relation, quality)
-            result = ReleaseStore(home.releases).publish(dataset_id, files, metadata)
+                    files["data.geojson"] = export_geojson(conn, target.relation, order_by, geometry,
+                                                           scratch / "data.geojson")
+                metadata = dataset_metadata(node, conn, target.relation)
+            store = ReleaseStore(home.releases)
+            result = store.publish(dataset_id, files, metadata,
+                                   Attachments(metadata={"quality": quality}, files={REPORT_FILE: report}))
+            attempt = store.record_attempt(dataset_id, {
+                "published": True, "new_release": result.created, "release_version": result.release.version,
+                "run_id": run_id, "quality": quality}, {REPORT_FILE: report})
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+            discard_staged(home, run_id, dataset_id)
         release = result.release
         verb = "published" if result.created else "unchanged"
-        context.log.info(f"{dataset_id}: {verb} version {release.version} ({release.content_hash[:12]})")
+        context.log.info(f"{dataset_id}: {verb} version {release.version} ({release.content_hash[:12]}); "
+                         f"quality {quality['status']} (attempt {attempt.id})")
         return dg.MaterializeResult(
             metadata={
                 "dataset_id": dataset_id,
@@ -213,7 +193,8 @@ def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: 
                 "new_release": result.created,
                 "dagster/row_count": dg.MetadataValue.int(metadata["row_count"]),
                 "release_path": dg.MetadataValue.path(str(release.path)),
-                "quality_status": metadata["quality"]["status"],
+                "quality_status": quality["status"],
+                "quality_warnings": quality["checks_warned"],
             }
         )
 
@@ -221,15 +202,17 @@ def _publish_asset(node: dict[str, Any], model_key: dg.AssetKey, quality_asset: 
     return _asset
 
 
-def _quality_for(conn: duckdb_lib.DuckDBPyConnection, models: list[str]) -> dict[str, Any] | None:
-    """The verdict of every test on the dataset's model and on the models it is built from."""
-    exists = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'audit' AND table_name = 'dbt_test_results'"
-    ).fetchone()[0]
-    if not exists:
-        return None
-    rows = conn.execute(
-        "SELECT model, test_name, status, failures, message FROM audit.dbt_test_results "
-        "WHERE list_contains(?, model)", [models]
-    ).fetchall()
-    return verdict([DbtTestOutcome(*r) for r in rows]) if rows else None
+def _cleared_verdict(context: dg.AssetExecutionContext, conn: duckdb_lib.DuckDBPyConnection, home: DataHome,
+                     target: GateTarget) -> tuple[dict[str, Any], Path]:
+    """This run's passing verdict; the gate is run here when its checks were not part of the run."""
+    staged = take_staged(home, context.run.run_id, target.dataset_id)
+    if staged is not None:
+        return staged
+    context.log.info(f"{target.dataset_id}: no gate result in this run; running the quality gate now")
+    verdict, report = run_gate(conn, target, home)
+    if verdict.blocked:
+        attempt = record_blocked(home, target, verdict, report, context.run.run_id)
+        failing = ", ".join(c.check for c in verdict.checks if c.blocking)
+        raise dg.Failure(description=f"{target.dataset_id}: quality gate failed ({failing}); not published. "
+                                     f"Report: {attempt.path / REPORT_FILE}", allow_retries=False)
+    return verdict.summary(), report

@@ -1,37 +1,33 @@
-"""Quality: the verdict of dbt's tests per model, kept in the warehouse for publication.
+"""Quality: the gate every dataset passes before it is published.
 
-dbt's tests already gate the run (a failing ``error`` test fails the dbt step, so nothing
-is published). Every dbt invocation records its tests as it ends (``pipelines/dbt_results.py``);
-this asset, downstream of every dbt model, reports the table the releases read, so every
-release can say how its data was checked.
+Per published dataset, one Dagster multi-asset check on its dbt model runs the dataset's Great
+Expectations suite (``expectations/<dataset>.yaml``) and reads the dataset's dbt test results:
+one check per expectation plus ``dbt_tests``, all blocking. A failing ``error`` fails that check
+step only, so Dagster does not run that dataset's release and every other dataset goes on; the
+failed attempt, its failing checks and its report are recorded beside the releases, where the
+API shows them while the previous release stays served.
+
+dbt's tests still run as dagster-dbt asset checks on every model, but not blocking there: a
+blocking failure inside the dbt step would fail the whole step and hold back every dataset it
+builds. The gate enforces them per dataset instead (``dbt_tests``).
 """
 
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.defs.resources import OWNER
 from pipelines.dbt_results import AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome
+from pipelines.defs.resources import OWNER, TdpfHome
+from pipelines.quality.gate import DBT_CHECK, CheckOutcome, Verdict
+from pipelines.defs.transform import TRANSLATOR
+from pipelines.quality.derive import published_nodes
+from pipelines.quality.gatekeeper import GateTarget, gate_target, record_blocked, run_gate, stage_verdict
 from pipelines.warehouse import replace_rows, table_metadata
 
-
-def verdict(outcomes: list[DbtTestOutcome]) -> dict[str, Any]:
-    """Status and counts for a set of test outcomes.
-
-    Deterministic (no timestamps), so it can sit in a release's metadata without making an
-    unchanged dataset look new; the release's own ``created_at`` says when it was checked.
-    """
-    failed = [r.test_name for r in outcomes if r.status in ("fail", "error")]
-    warned = [r.test_name for r in outcomes if r.status == "warn"]
-    return {
-        "status": "failed" if failed else ("warned" if warned else "passed"),
-        "checks_passed": sum(r.status == "pass" for r in outcomes),
-        "checks_failed": len(failed),
-        "checks_warned": len(warned),
-        "checks": sorted({r.test_name for r in outcomes}),
-        "engine": "dbt tests",
-    }
+GATE_TAG = "quality_gate"
 
 
 def build_quality_asset(dbt_assets_defs: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
@@ -43,8 +39,8 @@ def build_quality_asset(dbt_assets_defs: list[dg.AssetsDefinition]) -> dg.Assets
         group_name="quality",
         kinds={"dbt", "duckdb"},
         owners=[OWNER],
-        description="dbt の検査結果（モデルごと）。公開メタデータの品質欄の元。"
-        " The latest result of every dbt test, per model; feeds each release's quality field.",
+        description="dbt の検査結果（モデルごと）。品質ゲートの dbt_tests 検査の元。"
+        " The latest result of every dbt test, per model; the quality gates' dbt_tests checks read it.",
     )
     def dbt_test_results(duckdb: DuckDBResource) -> dg.MaterializeResult:
         # every dbt invocation has recorded its own tests (pipelines/dbt_results.py)
@@ -59,3 +55,80 @@ def build_quality_asset(dbt_assets_defs: list[dg.AssetsDefinition]) -> dg.Assets
         return dg.MaterializeResult(metadata=metadata)
 
     return dbt_test_results
+
+
+def gate_targets(manifest: dict[str, Any]) -> dict[str, GateTarget]:
+    """Every published dataset's gate target, by dataset id (a dataset without a suite fails here)."""
+    return {
+        node["meta"]["tdpf"]["dataset_id"]: replace(gate_target(manifest, node), model_key=TRANSLATOR.get_asset_key(node))
+        for node in published_nodes(manifest)
+    }
+
+
+def build_quality_gates(targets: dict[str, GateTarget]) -> list[dg.AssetChecksDefinition]:
+    return [build_quality_gate(t) for t in targets.values()]
+
+
+def build_quality_gate(target: GateTarget) -> dg.AssetChecksDefinition:
+    """The blocking checks of one dataset: one per expectation of its suite, and ``dbt_tests``."""
+    specs = [
+        dg.AssetCheckSpec(
+            rule.name, asset=target.model_key, blocking=True,
+            description=f"[{rule.severity}] {rule.type}({_kwargs_text(rule.kwargs)}) {rule.notes}".strip(),
+            metadata={"engine": "great_expectations", "severity": rule.severity, "suite": target.suite_file},
+        )
+        for rule in target.suite.rules
+    ]
+    specs.append(dg.AssetCheckSpec(
+        DBT_CHECK, asset=target.model_key, blocking=True,
+        description=f"dbt's tests on {', '.join(target.models)} (failing error tests block publication)",
+        metadata={"engine": "dbt"},
+    ))
+
+    @dg.multi_asset_check(specs=specs, name=f"quality_gate_{target.model}", can_subset=False,
+                          description=f"品質ゲート {target.dataset_id}: Great Expectations suite + dbt tests")
+    def _gate(context: dg.AssetCheckExecutionContext, tdpf: TdpfHome,
+              duckdb: DuckDBResource) -> Iterator[dg.AssetCheckResult]:
+        with duckdb.get_connection() as conn:
+            verdict, report = run_gate(conn, target, tdpf.home)
+        if verdict.blocked:
+            attempt = record_blocked(tdpf.home, target, verdict, report, context.run.run_id)
+            context.log.error(f"{target.dataset_id}: quality gate failed — not published "
+                              f"(attempt {attempt.id}; report {attempt.path / report.name})")
+        else:
+            stage_verdict(tdpf.home, target, verdict, report, context.run.run_id)
+        yield from _check_results(target, verdict)
+
+    return _gate
+
+
+def _check_results(target: GateTarget, verdict: Verdict) -> Iterator[dg.AssetCheckResult]:
+    by_name = {c.check: c for c in verdict.checks if c.engine == "great_expectations"}
+    for rule in target.suite.rules:
+        outcome = by_name[rule.name]
+        yield dg.AssetCheckResult(
+            check_name=rule.name, asset_key=target.model_key, passed=outcome.success,
+            severity=dg.AssetCheckSeverity.ERROR if rule.severity == "error" else dg.AssetCheckSeverity.WARN,
+            metadata=_outcome_metadata([outcome]),
+        )
+    dbt = [c for c in verdict.checks if c.engine == "dbt"]
+    failing = [c for c in dbt if not c.success]
+    yield dg.AssetCheckResult(
+        check_name=DBT_CHECK, asset_key=target.model_key, passed=not any(c.blocking for c in dbt),
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"tests": len(dbt), "failing": len(failing), **_outcome_metadata(failing)},
+    )
+
+
+def _outcome_metadata(outcomes: list[CheckOutcome]) -> dict[str, Any]:
+    if len(outcomes) == 1 and outcomes[0].engine == "great_expectations":
+        o = outcomes[0]
+        return {"unexpected_count": o.unexpected_count, "element_count": o.element_count,
+                "sample": dg.MetadataValue.json(list(o.sample)), "partitions": ", ".join(o.partitions),
+                "notes": o.notes}
+    return {"failing_tests": dg.MetadataValue.json([c.to_json() for c in outcomes])} if outcomes else {}
+
+
+def _kwargs_text(kwargs: dict[str, Any]) -> str:
+    text = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+    return text if len(text) < 200 else text[:197] + "…"

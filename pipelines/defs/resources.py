@@ -1,6 +1,8 @@
 """Resources: the data directory, the DuckDB warehouse and the dbt CLI, all from one setting."""
 
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -23,10 +25,27 @@ class TdpfHome(dg.ConfigurableResource):
         return DataHome(Path(self.root))
 
 
+class WarehouseResource(DuckDBResource):
+    """dagster-duckdb's resource, closing its connection even when the step raises.
+
+    Its own ``get_connection`` closes only on success; a failed step would keep the file's
+    write lock for as long as the traceback lives, and every later step of the run (and dbt)
+    would find the warehouse locked.
+    """
+
+    @contextmanager
+    def get_connection(self) -> Iterator[object]:  # type: ignore[override]
+        with super().get_connection() as conn:
+            try:
+                yield conn
+            finally:
+                conn.close()
+
+
 def build_resources(home: DataHome, dbt_project: DbtProject) -> dict[str, object]:
     """Resources for one data directory: Dagster and dbt share the warehouse path."""
     return {
         "tdpf": TdpfHome(root=str(home.root)),
-        "duckdb": DuckDBResource(database=str(home.warehouse)),
+        "duckdb": WarehouseResource(database=str(home.warehouse)),
         "dbt": DbtCliResource(project_dir=dbt_project),
     }

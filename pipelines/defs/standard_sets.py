@@ -97,10 +97,10 @@ def build_catalogue_asset(spec: StandardSpec, manifest_path: Path) -> dg.AssetsD
         " dbt declarations the publish step reads. URLs use TDPF_BASE_URL.",
     )
     def platform_catalogue(duckdb: DuckDBResource) -> dg.MaterializeResult:
-        from pipelines.defs.publish import published_models
+        from pipelines.quality.derive import published_nodes
 
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        rows = catalogue_rows(published_models(manifest), standard, base_url())
+        rows = catalogue_rows(published_nodes(manifest), standard, base_url())
         with duckdb.get_connection() as conn:
             write_platform_catalogue(conn, standard, rows)
             metadata = table_metadata(conn, f"{SCHEMA}.{PLATFORM_CATALOGUE}")

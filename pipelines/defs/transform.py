@@ -1,8 +1,10 @@
 """Transform: the dbt project (staging → intermediate → marts) as Dagster assets.
 
-dbt's tests become Dagster asset checks; those with severity ``error`` are blocking, and
-the step fails when any test or model fails, so nothing downstream (publication) runs on
-data that did not pass.
+Each dbt step builds its models first and then runs their tests, so a failing test never
+leaves a model unbuilt (``dbt build`` would skip its children): every dataset reaches its
+quality gate, which holds back only the datasets whose tests failed. dbt's tests become Dagster
+asset checks with their results (not blocking inside the dbt step, see ``defs/quality.py``);
+the step fails when a model or seed fails to build.
 """
 
 
@@ -41,6 +43,13 @@ class TdpfDbtTranslator(DagsterDbtTranslator):
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return [OWNER]
 
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: DbtProject | None) -> dg.AssetCheckSpec | None:
+        # Blocking inside the multi-asset dbt step would fail the step, holding back every dataset
+        # it builds; each dataset's quality gate blocks on its own tests instead.
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        return spec._replace(blocking=False) if spec is not None else None
+
 
 # Two dbt sources can be written by one ingest asset (the register asset writes the pole and
 # device tables), so two sources may share an asset key.
@@ -61,8 +70,8 @@ def build_dbt_assets(project: DbtProject) -> dg.AssetsDefinition:
     ) -> Iterator[Any]:
         # A build runs these models in two jobs (before and after the partitioned data); "cautious"
         # keeps a test out of a run that does not build every model the test reads.
-        args = ["build", "--indirect-selection", "cautious"]
-        yield from _run_dbt(context, dbt, duckdb, tdpf.home.dbt_target / DBT_BUILD_TARGET, args)
+        yield from _run_dbt(context, dbt, duckdb, tdpf.home.dbt_target / DBT_BUILD_TARGET,
+                            ["--indirect-selection", "cautious"])
 
     return tdpf_dbt_models
 
@@ -84,9 +93,7 @@ def build_daily_dbt_assets(project: DbtProject, partitions: dg.PartitionsDefinit
     ) -> Iterator[Any]:
         keys = context.partition_keys
         variables = json.dumps({"min_day": min(keys), "max_day": max(keys)})
-        yield from _run_dbt(
-            context, dbt, duckdb, tdpf.home.dbt_target / DBT_DAILY_TARGET, ["build", "--vars", variables]
-        )
+        yield from _run_dbt(context, dbt, duckdb, tdpf.home.dbt_target / DBT_DAILY_TARGET, ["--vars", variables])
 
     return smart_pole_dbt_models
 
@@ -95,8 +102,22 @@ def _run_dbt(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource, target: Path,
     args: list[str],
 ) -> Iterator[Any]:
-    """Run dbt, then attach row count, schema and preview to each model's materialisation."""
-    invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
+    """Build the selected models and seeds, then test them (see the module docstring)."""
+    build = dbt.cli(["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", *args],
+                    context=context, target_path=target, raise_on_error=False)
+    yield from _with_table_metadata(context, build, duckdb, target)
+    if not build.is_successful():
+        raise dg.Failure(description="dbt build failed: " + _failures(build), allow_retries=False)
+    tests = dbt.cli(["test", *args], context=context, target_path=target, raise_on_error=False)
+    yield from _with_table_metadata(context, tests, duckdb, target)
+    failed = _failures(tests, statuses=("error",))
+    if failed:  # a test that could not run (bad SQL) is a broken project, not bad data
+        raise dg.Failure(description="dbt tests could not run: " + failed, allow_retries=False)
+
+
+def _with_table_metadata(context: dg.AssetExecutionContext, invocation: Any, duckdb: DuckDBResource,
+                         target: Path) -> Iterator[Any]:
+    """Stream an invocation's events, then record its tests; models get row count, schema and preview."""
     # dbt holds the DuckDB file while it runs; table metadata is read once it has finished.
     events = list(invocation.stream())
     relations = _relations(invocation.manifest)
@@ -113,8 +134,6 @@ def _run_dbt(
                     extra = {}
                 event = event.with_metadata({**event.metadata, **extra})
             yield event
-    if not invocation.is_successful():
-        raise dg.Failure(description="dbt build failed: " + _failures(invocation), allow_retries=False)
 
 
 def _relations(manifest: Mapping[str, Any]) -> dict[dg.AssetKey, tuple[str, dict[str, str]]]:
@@ -128,15 +147,15 @@ def _relations(manifest: Mapping[str, Any]) -> dict[dg.AssetKey, tuple[str, dict
     return out
 
 
-def _failures(invocation: Any) -> str:
-    """One line per failed model or test, from dbt's run_results.json."""
+def _failures(invocation: Any, statuses: tuple[str, ...] = ("error", "fail")) -> str:
+    """One line per failed model or test, from dbt's run_results.json ("" when none)."""
     try:
         results = invocation.get_artifact("run_results.json")["results"]
     except Exception:  # noqa: BLE001 - the artifact may be missing when dbt could not start
         error = invocation.get_error()
-        return str(error) if error else "see the dbt log"
+        return str(error) if error else "no run_results.json; see the dbt log"
     lines = [
         f"{r['unique_id']}: {r['status']} — {(r.get('message') or '').strip()}"
-        for r in results if r["status"] in ("error", "fail")
+        for r in results if r["status"] in statuses
     ]
-    return "; ".join(lines) or "see the dbt log"
+    return "; ".join(lines)

@@ -1,0 +1,149 @@
+"""One dataset's quality gate: its dbt tests and its Great Expectations suite, as one verdict.
+
+The verdict is what the Dagster checks report, what an attempt records, what a release's
+metadata carries and what the HTML report shows; ``tdpf quality run`` prints it. ``error``
+failures block publication; ``warn`` failures are published and shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import duckdb
+
+from pipelines.dbt_results import AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome
+from pipelines.quality.gx_runner import RuleOutcome, validate
+from pipelines.quality.suites import Suite
+
+DBT_CHECK = "dbt_tests"
+REPORT_FILE = "quality.html"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One check of either engine, in the shape users read (metadata, report, CLI table)."""
+
+    check: str
+    engine: str  # "great_expectations" or "dbt"
+    severity: str  # "error" or "warn"
+    success: bool
+    column: str = ""
+    expectation: str = ""
+    unexpected_count: int = 0
+    element_count: int = 0
+    sample: tuple[Any, ...] = ()
+    partitions: tuple[str, ...] = ()
+    notes: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        return not self.success and self.severity == "error"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"check": self.check, "engine": self.engine, "severity": self.severity, "column": self.column,
+                "expectation": self.expectation, "unexpected_count": self.unexpected_count,
+                "sample": list(self.sample), "partitions": list(self.partitions), "notes": self.notes}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a dataset fared in its gate at ``checked_at``."""
+
+    dataset_id: str
+    checked_at: str
+    row_count: int
+    checks: tuple[CheckOutcome, ...]
+    partition_column: str | None = None
+    suite_file: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        if any(c.blocking for c in self.checks):
+            return "failed"
+        return "warned" if any(not c.success for c in self.checks) else "passed"
+
+    @property
+    def blocked(self) -> bool:
+        return self.status == "failed"
+
+    def summary(self, report: str | None = REPORT_FILE) -> dict[str, Any]:
+        """The ``quality`` object of release metadata and attempts."""
+        failed = [c for c in self.checks if c.blocking]
+        warned = [c for c in self.checks if not c.success and not c.blocking]
+        return {
+            "status": self.status,
+            "checked_at": self.checked_at,
+            "checks_passed": sum(c.success for c in self.checks),
+            "checks_failed": len(failed),
+            "checks_warned": len(warned),
+            "engines": sorted({c.engine for c in self.checks}),
+            "report": report,
+            "failures": [c.to_json() for c in failed + warned],
+        }
+
+
+def gx_checks(outcomes: list[RuleOutcome]) -> list[CheckOutcome]:
+    return [
+        CheckOutcome(
+            check=o.name, engine="great_expectations", severity=o.severity, success=o.success,
+            column=_columns_of(o.kwargs),
+            expectation=o.type, unexpected_count=o.unexpected_count, element_count=o.element_count,
+            sample=o.unexpected_sample, partitions=o.partitions,
+            notes=(o.error and f"could not run: {o.error}") or o.notes,
+        )
+        for o in outcomes
+    ]
+
+
+def _columns_of(kwargs: dict[str, Any]) -> str:
+    if kwargs.get("column"):
+        return str(kwargs["column"])
+    pair = [kwargs[k] for k in ("column_A", "column_B") if kwargs.get(k)]
+    return ", ".join(map(str, pair or kwargs.get("column_list", [])))
+
+
+def dbt_checks(outcomes: list[DbtTestOutcome]) -> list[CheckOutcome]:
+    """dbt's tests on the dataset's model and the models it is built from (latest result of each)."""
+    return [
+        CheckOutcome(
+            check=o.test_name, engine="dbt", severity="warn" if o.status == "warn" else "error",
+            success=o.status in ("pass", "skipped"), column=o.model, expectation="dbt test",
+            unexpected_count=int(o.failures or 0), notes=(o.message or "").strip()[:300],
+        )
+        for o in outcomes
+    ]
+
+
+def read_dbt_outcomes(conn: duckdb.DuckDBPyConnection, models: list[str]) -> list[DbtTestOutcome]:
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [AUDIT_SCHEMA, RESULTS_TABLE]).fetchone()[0]
+    if not exists:
+        return []
+    rows = conn.execute(
+        f"SELECT model, test_name, status, failures, message FROM {AUDIT_SCHEMA}.{RESULTS_TABLE} "
+        "WHERE list_contains(?, model) ORDER BY model, test_name", [models]).fetchall()
+    return [DbtTestOutcome(*r) for r in rows]
+
+
+def read_frame(conn: duckdb.DuckDBPyConnection, relation: str) -> Any:
+    """The dataset's rows as a pandas frame (GX's pandas datasource validates it)."""
+    return conn.execute(f"SELECT * FROM {relation}").df()
+
+
+def evaluate(conn: duckdb.DuckDBPyConnection, suite: Suite, relation: str, models: list[str],
+             context: Any | None = None) -> Verdict:
+    """Run the dataset's gate: GX on the table's rows, plus dbt's recorded test results."""
+    frame = read_frame(conn, relation)
+    checks = gx_checks(validate(frame, suite, context)) + dbt_checks(read_dbt_outcomes(conn, models))
+    return Verdict(
+        dataset_id=suite.dataset, checked_at=utc_now(), row_count=len(frame), checks=tuple(checks),
+        partition_column=suite.partition_column, suite_file=suite.path.name if suite.path else "",
+    )
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,154 @@
+"""Run a suite on a table in memory with Great Expectations, offline and quietly.
+
+Why GX's pandas datasource: GX 1.x's SQL datasource does not work on DuckDB (DuckDB is not a
+GX dialect, and results are read after the connection closes), so the rows of a dataset are read
+from DuckDB into a frame and validated there. Why an ephemeral context with in-memory stores:
+nothing of GX's own (config, stores, data docs) is written to disk, its usage statistics are off
+(no network here) and its progress bars are silenced, so a Dagster log stays readable.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines.quality.suites import ExpectationRule, Suite
+
+SAMPLE_SIZE = 5
+RULE_KEY = "tdpf_rule"  # each expectation's meta names its rule, so results map back by name
+PARTITION_SAMPLE = 10
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """How one expectation ended on one table: the facts a quality report and metadata need."""
+
+    name: str
+    type: str
+    severity: str
+    success: bool
+    element_count: int
+    unexpected_count: int
+    unexpected_sample: tuple[Any, ...]
+    notes: str
+    kwargs: dict[str, Any]
+    observed: Any = None
+    partitions: tuple[str, ...] = ()  # partitions (publishers, days) holding failing rows
+    error: str = ""  # set when the expectation itself could not run
+
+    @property
+    def blocking(self) -> bool:
+        return not self.success and self.severity == "error"
+
+
+@functools.cache
+def expectation_classes() -> dict[str, type]:
+    """GX's expectation classes and ours, by snake_case type name."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    from pipelines.quality.custom_expectations import CUSTOM_EXPECTATIONS
+
+    classes: dict[str, type] = {}
+    for cls in [getattr(gx.expectations, name) for name in dir(gx.expectations)] + list(CUSTOM_EXPECTATIONS):
+        expectation_type = getattr(cls, "expectation_type", None)
+        if isinstance(cls, type) and isinstance(expectation_type, str):
+            classes[expectation_type] = cls
+    return classes
+
+
+def quiet_context() -> Any:
+    """An ephemeral GX context: in-memory stores, no usage statistics, no progress bars."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        progress_bars=ProgressBarsConfig(globally=False),
+        analytics_enabled=False,
+    )
+    return gx.get_context(project_config=config, mode="ephemeral")
+
+
+def validate(frame: Any, suite: Suite, context: Any | None = None) -> list[RuleOutcome]:
+    """Run every expectation of ``suite`` on ``frame`` (a pandas DataFrame); one outcome each.
+
+    With a ``partition_column`` the complete list of failing row positions is requested, so
+    each failure can name the partitions (publishers, days) whose rows broke it.
+    """
+    import great_expectations as gx
+
+    context = context or quiet_context()
+    classes = expectation_classes()
+    batch = (context.data_sources.add_or_update_pandas(f"tdpf_{suite.dataset}")
+             .add_dataframe_asset(f"{suite.dataset}_{id(frame)}")
+             .add_batch_definition_whole_dataframe("whole")
+             .get_batch(batch_parameters={"dataframe": frame}))
+    gx_suite = gx.ExpectationSuite(name=suite.dataset)
+    for rule in suite.rules:
+        gx_suite.add_expectation(classes[rule.type](**rule.kwargs, meta={RULE_KEY: rule.name}))
+    result_format = "COMPLETE" if suite.partition_column in frame.columns else "SUMMARY"
+    result = batch.validate(gx_suite, result_format={"result_format": result_format,
+                                                     "partial_unexpected_count": SAMPLE_SIZE})
+    pending = list(result.results)
+    return [_outcome(_take_result(pending, rule), rule, frame, suite.partition_column) for rule in suite.rules]
+
+
+def _outcome(item: Any, rule: ExpectationRule, frame: Any, partition_column: str | None) -> RuleOutcome:
+    detail = item.result or {}
+    error = ""
+    info = getattr(item, "exception_info", None) or {}
+    if info.get("raised_exception"):
+        error = str(info.get("exception_message") or "the expectation raised an error").strip().splitlines()[0]
+    unexpected = detail.get("unexpected_count")
+    return RuleOutcome(
+        name=rule.name, type=rule.type, severity=rule.severity, success=bool(item.success) and not error,
+        element_count=int(detail.get("element_count", len(frame))),
+        unexpected_count=int(unexpected) if unexpected is not None else (0 if item.success else 1),
+        unexpected_sample=tuple(v for v in (_plain(v) for v in (detail.get("partial_unexpected_list") or []))
+                                if not _missing(v))[:SAMPLE_SIZE],
+        notes=rule.notes, kwargs=rule.kwargs, observed=_plain(detail.get("observed_value")),
+        partitions=_failing_partitions(detail, frame, partition_column), error=error,
+    )
+
+
+def _failing_partitions(detail: dict[str, Any], frame: Any, column: str | None) -> tuple[str, ...]:
+    positions = detail.get("unexpected_index_list")
+    if not column or column not in frame.columns or not positions or not isinstance(positions[0], int):
+        return ()
+    values = frame[column].loc[sorted(set(positions))].dropna().astype(str).unique().tolist()
+    return tuple(sorted(values)[:PARTITION_SAMPLE])
+
+
+def _take_result(pending: list[Any], rule: ExpectationRule) -> Any:
+    """The result GX gave for ``rule`` (matched by the rule name in its meta, not by position)."""
+    for index, item in enumerate(pending):
+        if (item.expectation_config.meta or {}).get(RULE_KEY) == rule.name:
+            return pending.pop(index)
+    raise RuntimeError(f"Great Expectations returned no result for {rule.name}")
+
+
+def _missing(value: Any) -> bool:
+    """Null-like samples (a not-null failure's NaN, <NA>) say nothing; partitions locate them."""
+    return value is None or value != value or str(value) in ("<NA>", "NaT", "nan")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly value (numpy scalars and timestamps become Python values or text)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        try:
+            return value.item()
+        except (ValueError, AttributeError):
+            return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,94 @@
+"""Great Expectations suites as files, run through GX's pandas datasource, offline and quietly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas
+import pytest
+
+from pipelines.quality.gx_runner import quiet_context, validate
+from pipelines.quality.suites import SuiteError, load_suite
+
+SUITE = """\
+dataset: aed-locations
+partition_column: 全国地方公共団体コード
+derived:
+  - name: in_japan_latitude
+    type: expect_column_values_to_be_number_between
+    kwargs: {column: 緯度, min_value: 20, max_value: 46}
+    severity: error
+    notes: 日本の範囲内 (swapped coordinates fall outside)
+  - name: lg_code
+    type: expect_column_values_to_be_valid_lg_code
+    kwargs: {column: 全国地方公共団体コード}
+rules:
+  - name: unique_id
+    type: expect_compound_columns_to_be_unique
+    kwargs: {column_list: [全国地方公共団体コード, ID]}
+    severity: error
+  - name: units_non_negative
+    type: expect_column_values_to_be_between
+    kwargs: {column: 台数, min_value: 0, row_condition: '種別=="屋外"', condition_parser: pandas}
+    severity: warn
+"""
+
+
+@pytest.fixture(scope="module")
+def context():  # type: ignore[no-untyped-def]
+    return quiet_context()
+
+
+def _suite(tmp_path: Path, text: str = SUITE):  # type: ignore[no-untyped-def]
+    path = tmp_path / "aed-locations.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_suite(path)
+
+
+def _frame(**overrides: list) -> pandas.DataFrame:  # type: ignore[type-arg]
+    columns = {"全国地方公共団体コード": ["131041", "131041", "132012"], "ID": ["A1", "A2", "A1"],
+               "緯度": ["35.69", "35.70", "35.66"], "台数": [1, 2, 0], "種別": ["屋外", "屋内", "屋外"]}
+    return pandas.DataFrame({**columns, **overrides})
+
+
+def test_a_clean_table_passes_every_rule(tmp_path: Path, context) -> None:  # type: ignore[no-untyped-def]
+    outcomes = validate(_frame(), _suite(tmp_path), context)
+    assert [(o.name, o.success) for o in outcomes] == [
+        ("in_japan_latitude", True), ("lg_code", True), ("unique_id", True), ("units_non_negative", True)]
+    assert all(o.unexpected_count == 0 and not o.error for o in outcomes)
+
+
+def test_failures_carry_severity_count_sample_and_the_partitions_they_came_from(tmp_path: Path, context,
+                                                                                 capsys) -> None:  # type: ignore[no-untyped-def]
+    frame = _frame(緯度=["139.70", "35.70", "abc"], ID=["A1", "A1", "A3"], 台数=[1, -2, -3],
+                   全国地方公共団体コード=["131041", "131041", "132013"])
+    by_name = {o.name: o for o in validate(frame, _suite(tmp_path), context)}
+    latitude = by_name["in_japan_latitude"]
+    assert (latitude.success, latitude.severity, latitude.unexpected_count) == (False, "error", 2)
+    assert latitude.unexpected_sample == ("139.70", "abc") and "swapped" in latitude.notes
+    assert latitude.partitions == ("131041", "132013")
+    assert by_name["lg_code"].unexpected_sample == ("132013",)  # wrong check digit
+    assert by_name["unique_id"].success is False and by_name["unique_id"].partitions == ("131041",)
+    units = by_name["units_non_negative"]  # the row condition leaves the indoor -2 out
+    assert (units.success, units.severity, units.unexpected_sample) == (False, "warn", (-3,))
+    assert "Calculating Metrics" not in capsys.readouterr().err  # progress bars are off
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    (SUITE.replace("expect_compound_columns_to_be_unique", "expect_compound_columns_to_be_uniq"),
+     "rules #1 field 'type': 'expect_compound_columns_to_be_uniq' is not a Great Expectations expectation"),
+    (SUITE.replace("severity: warn", "severity: fatal"), "rules #2 field 'severity': expected one of error, warn"),
+    (SUITE.replace("    notes:", "    note:"), "derived #1 field 'note': not an expectation field"),
+    (SUITE.replace("name: lg_code", "name: Lg-Code"), "derived #2 field 'name': expected lower-case ASCII"),
+    (SUITE.replace("name: unique_id", "name: lg_code"), "'lg_code' is used twice"),
+    (SUITE.replace("min_value: 20,", "min_value: twenty,"), "derived #1 field 'kwargs': not valid arguments"),
+])
+def test_a_malformed_suite_names_the_file_the_expectation_and_the_field(tmp_path: Path, text: str, words: str) -> None:
+    with pytest.raises(SuiteError) as failure:
+        _suite(tmp_path, text)
+    assert str(failure.value).startswith("aed-locations.yaml") and words in str(failure.value)
+
+
+def test_bad_yaml_names_line_and_column(tmp_path: Path) -> None:
+    with pytest.raises(SuiteError, match=r"aed-locations.yaml:3:12: not valid YAML"):
+        _suite(tmp_path, "dataset: x\nderived:\n  - name: a: b\n")
