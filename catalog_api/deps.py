@@ -137,7 +137,7 @@ def get_all_versions(
 
 def get_attempt(
     dataset_id: Annotated[str, Path(description=DATASET_ID_DESCRIPTION)],
-    attempt_id: Annotated[str, Path(description="Quality-gate attempt id, e.g. `20261126T024000Z-1a2b3c4d`.")],
+    attempt_id: Annotated[str, Path(description="Quality-gate attempt id, e.g. `20261126T024000123456Z-1a2b3c4d`.")],
     store: StoreDep,
 ) -> Attempt:
     """One quality-gate attempt of the dataset in the path; 404 when the dataset or attempt is unknown.

@@ -78,7 +78,8 @@ ATTEMPT_FILE = "attempt.json"
 ATTEMPTS_DIR = "attempts"
 #: Attempts kept per dataset; older ones are removed when a new one is recorded.
 ATTEMPTS_KEPT = 30
-_ATTEMPT_ID_RE = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
+# UTC time to the microsecond, so ids sort in the order attempts were made.
+_ATTEMPT_ID_RE = re.compile(r"^[0-9]{8}T[0-9]{12}Z-[0-9a-f]{8}$")
 
 
 @dataclass(frozen=True)
@@ -554,7 +555,7 @@ class ReleaseStore:
         plan = self._checked_files(files, allow_empty=True)
         attempts = self.root / dataset_id / ATTEMPTS_DIR
         attempts.mkdir(parents=True, exist_ok=True)
-        attempt_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+        attempt_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:8]
         tmp_dir = attempts / f".tmp-{attempt_id}"
         tmp_dir.mkdir()
         try:

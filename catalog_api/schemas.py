@@ -69,7 +69,7 @@ class QualityFailureOut(BaseModel):
 class AttemptOut(BaseModel):
     """One run of a dataset's quality gate (the latest, where shown), whether or not it published."""
 
-    id: str = Field(description="Attempt id, e.g. `20261126T024000Z-1a2b3c4d`.")
+    id: str = Field(description="Attempt id, e.g. `20261126T024000123456Z-1a2b3c4d`.")
     checked_at: str | None = Field(description="When the gate ran (UTC, ISO 8601).")
     status: str = Field(description="`passed`, `warned` or `failed` (`failed` was not published).")
     checks_passed: int | None

@@ -34,6 +34,7 @@ PREPARE_JOB = "tdpf_prepare"
 REGISTERS_JOB = "municipal_registers"
 DAILY_JOB = "smart_pole_daily"
 PUBLISH_JOB = "tdpf_publish"
+PUBLISH_GROUP = "publish"  # the release assets (pipelines/defs/publish.py)
 
 
 def partitioned_selection(
@@ -60,7 +61,8 @@ def build_jobs(
     """
     gate_checks = dg.AssetSelection.checks(*[key for g in gates for key in g.check_keys])
     partitioned = partitioned_selection(assets)
-    downstream = partitioned.downstream() - partitioned
+    releases = dg.AssetSelection.groups(PUBLISH_GROUP)
+    downstream = (partitioned.downstream() - partitioned) | releases
     return [
         dg.define_asset_job(
             PREPARE_JOB, selection=dg.AssetSelection.all() - partitioned - downstream - gate_checks,

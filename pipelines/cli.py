@@ -77,7 +77,8 @@ def build(
 
 def _report_failure(result: "dg.ExecuteInProcessResult") -> None:
     """Print each failed step's own message (file, line, column, value), not a traceback."""
-    console.print("[bold red]Build failed.[/bold red] Published releases were left unchanged.")
+    console.print("[bold red]Build failed.[/bold red] Every dataset whose step or quality gate failed keeps its "
+                  "previous release; `tdpf quality run` shows the failing checks.")
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error

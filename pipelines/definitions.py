@@ -15,7 +15,7 @@ from pipelines.build import build_jobs
 from pipelines.defs.bureau_report import INGEST_ASSETS
 from pipelines.defs.project import dbt_project_for
 from pipelines.defs.publish import build_publish_assets
-from pipelines.defs.quality import build_quality_asset, build_quality_gates, gate_targets
+from pipelines.defs.quality import build_quality_gates, gate_targets
 from pipelines.defs.resources import build_resources
 from pipelines.defs.smart_poles import SMART_POLE_ASSETS, smart_pole_days
 from pipelines.defs.smart_pole_automation import build_automation
@@ -34,12 +34,11 @@ def build_definitions(home: DataHome) -> dg.Definitions:
     catalogue = build_catalogue_asset(spec, project.manifest_path)
     dbt_models = build_dbt_assets(project)
     daily_models = build_daily_dbt_assets(project, smart_pole_days)
-    quality = build_quality_asset([dbt_models, daily_models])
     manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     targets = gate_targets(manifest)
     gates = build_quality_gates(targets)
-    publish = build_publish_assets(manifest, targets, quality)
-    assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, registers, catalogue, dbt_models, daily_models, quality, *publish]
+    publish = build_publish_assets(manifest, targets)
+    assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, registers, catalogue, dbt_models, daily_models, *publish]
     jobs = build_jobs(assets, smart_pole_days, publishers, gates)
     schedules, sensors = build_automation(home, jobs)
     return dg.Definitions(

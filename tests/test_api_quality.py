@@ -190,7 +190,7 @@ def test_current_dataset_quality_has_the_held_back_latest_attempt(
     latest = client.get("/api/v1/datasets/aed_quality").json()["quality"]["latest_attempt"]
     held = built.attempts["held"]
     assert set(latest) == ATTEMPT_KEYS
-    assert latest["id"] == held.id and re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{8}", held.id)
+    assert latest["id"] == held.id and re.fullmatch(r"\d{8}T\d{12}Z-[0-9a-f]{8}", held.id)
     assert latest["status"] == "failed" and latest["published"] is False
     assert latest["release_version"] is None
     assert latest["checked_at"] == HELD_QUALITY["checked_at"]
@@ -324,7 +324,7 @@ def test_attempt_files_404_for_unknown_ids_names_and_paths_outside_the_attempt(
     for path in (
         f"/api/v1/datasets/aed_quality/attempts/{held}/data.csv",
         f"/api/v1/datasets/aed_quality/attempts/{held}/quality.htm",
-        "/api/v1/datasets/aed_quality/attempts/20991231T000000Z-00000000/quality.html",
+        "/api/v1/datasets/aed_quality/attempts/20991231T000000000000Z-00000000/quality.html",
         "/api/v1/datasets/aed_quality/attempts/LATEST/quality.html",
         "/api/v1/datasets/aed_quality/attempts/not-an-id/attempt.json",
         f"/api/v1/datasets/aed_quality/attempts/{other}/quality.html",  # another dataset's attempt

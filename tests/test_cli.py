@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import TDPF, run_tdpf
 
-COMMANDS = ["build", "serve", "dev", "validate", "paths", "simulate", "standard"]
+COMMANDS = ["build", "serve", "dev", "validate", "paths", "simulate", "standard", "quality"]
 
 
 @pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])

@@ -62,7 +62,8 @@ _REPOSITORY = """{ repositoriesOrError { ... on RepositoryConnection { nodes {
 _ASSET = """query Asset($path: [String!]!) { assetNodeOrError(assetKey: {path: $path}) { ... on AssetNode {
     isPartitioned
     partitionStats { numMaterialized numPartitions numFailed }
-    assetChecksOrError { ... on AssetChecks { checks { name blocking executionForLatestMaterialization { status } } } }
+    assetChecksOrError { ... on AssetChecks { checks {
+        name blocking executionForLatestMaterialization { status evaluation { severity } } } } }
 } } }"""
 
 
@@ -83,9 +84,15 @@ def test_dagster_ui_shows_partitions_sensors_schedule_and_checks(built_home: Pat
         stats = mart["partitionStats"]
         assert stats["numMaterialized"] == 3 and stats["numFailed"] == 0  # the three embedded days
         assert stats["numPartitions"] > stats["numMaterialized"]  # the days without files show as missing
-        checks = mart["assetChecksOrError"]["checks"]
-        assert checks and all(c["blocking"] for c in checks)
-        assert {c["executionForLatestMaterialization"]["status"] for c in checks} == {"SUCCEEDED"}
+        checks = {c["name"]: c for c in mart["assetChecksOrError"]["checks"]}
+        gate = {name: c for name, c in checks.items() if c["blocking"]}  # the quality gate's checks
+        dbt = {name: c for name, c in checks.items() if not c["blocking"]}  # dbt's tests, enforced by the gate
+        assert {"humidity_0_to_100", "hourly_coverage_80", "dbt_tests", "unique_hour_start_jst_pole_id_metric"} <= set(gate)
+        assert dbt and {c["executionForLatestMaterialization"]["status"] for c in dbt.values()} == {"SUCCEEDED"}
+        status = {name: c["executionForLatestMaterialization"]["status"] for name, c in gate.items()}
+        assert status["humidity_0_to_100"] == status["dbt_tests"] == "SUCCEEDED"
+        coverage = gate["hourly_coverage_80"]["executionForLatestMaterialization"]  # the embedded gaps
+        assert (coverage["status"], coverage["evaluation"]["severity"]) == ("FAILED", "WARN")
 
         register = graphql(url, _ASSET, {"path": ["raw", "smart_pole_register"]})["assetNodeOrError"]
         assert register["isPartitioned"] is False

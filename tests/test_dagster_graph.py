@@ -18,7 +18,7 @@ from pipelines.smart_poles.ingest import days_with_files
 from pipelines.standard.spec import load_spec
 from tests.conftest import REPO
 
-EXPECTED_GROUPS = {"ingest", "transform", "quality", "publish"}
+EXPECTED_GROUPS = {"ingest", "transform", "publish"}
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +85,18 @@ def test_every_materialisation_reports_row_count_schema_and_preview(graph_run) -
 
 
 @pytest.mark.slow
-def test_dbt_tests_run_as_asset_checks_and_pass(graph_run) -> None:  # type: ignore[no-untyped-def]
+def test_dbt_tests_and_quality_gates_run_as_asset_checks_and_pass(graph_run) -> None:  # type: ignore[no-untyped-def]
     _, result, _ = graph_run
     checks = [
         e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
     ]
     assert len(checks) >= 40
-    assert all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
+    errors = [c.check_name for c in checks if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR]
+    assert errors == []  # only warnings may fail on the embedded data (e.g. hours with gaps)
     names = {c.check_name for c in checks}
-    assert any(n.startswith("unique_combination_bureau_expenditure") for n in names)
+    assert any(n.startswith("unique_combination_bureau_expenditure") for n in names)  # dbt's, through dagster-dbt
+    gates = {c.check_name for c in checks if c.blocking}
+    assert {"dbt_tests", "humidity_0_to_100", "in_japan_latitude", "lg_code_local_government_code"} <= gates
 
 
 def test_assets_are_grouped_described_owned_and_kinded(tdpf_home: Path) -> None:

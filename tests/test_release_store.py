@@ -322,3 +322,56 @@ def test_concurrent_publishes_get_distinct_consecutive_versions(tmp_path: Path) 
     assert [r.version for r in versions] == list(range(1, 9))
     assert len({r.content_hash for r in versions}) == 8
     assert not list((root / "aed").glob(".tmp-*"))
+
+
+# ------------------------------------------------------------ attachments and attempts
+
+
+def _report(tmp_path: Path, text: str) -> Path:
+    return write(tmp_path / f"report-{abs(hash(text))}.html", text.encode("utf-8"))
+
+
+def test_attachments_are_written_but_left_out_of_the_content_hash(
+    store: ReleaseStore, csv_file: Path, tmp_path: Path
+) -> None:
+    first = store.publish("aed", {"data.csv": csv_file}, {"title": "AED"}, release_store.Attachments(
+        {"quality": {"status": "passed", "checked_at": "2026-11-26T01:00:00Z"}}, {"quality.html": _report(tmp_path, "a")}))
+    again = store.publish("aed", {"data.csv": csv_file}, {"title": "AED"}, release_store.Attachments(
+        {"quality": {"status": "warned", "checked_at": "2026-11-26T02:00:00Z"}}, {"quality.html": _report(tmp_path, "b")}))
+    assert first.created and not again.created  # re-checking unchanged data mints no version
+    release = store.current("aed")
+    assert release.metadata["quality"]["checked_at"] == "2026-11-26T01:00:00Z"  # the verdict it was published with
+    assert release.resource("quality.html").media_type == "text/html; charset=utf-8"
+    assert store.file_path(release, "quality.html").read_text(encoding="utf-8") == "a"
+    assert first.release.content_hash == compute_content_hash(
+        {"data.csv": release.resource("data.csv").sha256}, {"title": "AED"})
+
+
+def test_attachments_may_not_shadow_the_release(store: ReleaseStore, csv_file: Path) -> None:
+    with pytest.raises(ValueError, match="attachments repeat 'title'"):
+        store.publish("aed", {"data.csv": csv_file}, {"title": "AED"},
+                      release_store.Attachments({"title": "other"}, {}))
+    assert not store.index_path.exists()
+
+
+def test_attempts_are_kept_beside_releases_without_touching_the_index(
+    store: ReleaseStore, csv_file: Path, tmp_path: Path
+) -> None:
+    store.publish("aed", {"data.csv": csv_file}, {"title": "AED"})
+    index_before = store.index_path.read_bytes()
+    assert store.latest_attempt("aed") is None
+    attempt = store.record_attempt("aed", {"published": False, "quality": {"status": "failed"}},
+                                   {"quality.html": _report(tmp_path, "failed")})
+    assert store.index_path.read_bytes() == index_before
+    latest = store.latest_attempt("aed")
+    assert latest == attempt and latest.document["quality"]["status"] == "failed"
+    assert latest.files == ("quality.html",) and (latest.path / "quality.html").read_text() == "failed"
+    assert store.attempt("aed", "../../etc") is None and store.attempt("aed", "20990101T000000000000Z-deadbeef") is None
+
+
+def test_old_attempts_are_pruned_and_the_latest_is_kept(store: ReleaseStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(release_store, "ATTEMPTS_KEPT", 3)
+    ids = [store.record_attempt("aed", {"n": n}, {}).id for n in range(5)]
+    kept = sorted(p.name for p in (store.root / "aed" / "attempts").iterdir() if p.name != "LATEST")
+    assert len(kept) == 3 and ids[-1] in kept
+    assert store.latest_attempt("aed").document["n"] == 4

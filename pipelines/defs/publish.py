@@ -19,6 +19,7 @@ import duckdb as duckdb_lib
 from dagster_duckdb import DuckDBResource
 
 from catalog_api.release_store import Attachments, ReleaseStore
+from pipelines.build import PUBLISH_GROUP
 from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.paths import DataHome
 from pipelines.quality.derive import published_nodes
@@ -135,24 +136,24 @@ def _standard_metadata(tdpf: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection
     return out
 
 
-def build_publish_assets(manifest: dict[str, Any], targets: dict[str, GateTarget],
-                         quality_asset: dg.AssetsDefinition) -> list[dg.AssetsDefinition]:
+def build_publish_assets(manifest: dict[str, Any], targets: dict[str, GateTarget]) -> list[dg.AssetsDefinition]:
     """One publish asset per dataset declared in the dbt project (keys as the dbt assets name them)."""
     return [
-        _publish_asset(node, targets[node["meta"]["tdpf"]["dataset_id"]], quality_asset)
+        _publish_asset(node, targets[node["meta"]["tdpf"]["dataset_id"]])
         for node in published_nodes(manifest)
     ]
 
 
-def _publish_asset(node: dict[str, Any], target: GateTarget, quality_asset: dg.AssetsDefinition) -> dg.AssetsDefinition:
+def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinition:
     dataset_id = target.dataset_id
     order_by = node["meta"]["tdpf"].get("order_by", [])
     geometry = node["meta"]["tdpf"].get("geometry")
 
     @dg.asset(
         key=["release", node["name"]],
-        deps=[target.model_key, *quality_asset.keys],
-        group_name="publish",
+        # Only its own model: the model's blocking gate checks then hold back this release alone.
+        deps=[target.model_key],
+        group_name=PUBLISH_GROUP,
         kinds={"parquet", "csv"},
         owners=[OWNER],
         description=f"公開リリース「{node['meta']['tdpf']['title']}」 ({dataset_id}). "
@@ -181,6 +182,8 @@ def _publish_asset(node: dict[str, Any], target: GateTarget, quality_asset: dg.A
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
             discard_staged(home, run_id, dataset_id)
+            if "report" in locals():  # a report the gate wrote in this step (none when it failed first)
+                shutil.rmtree(report.parent, ignore_errors=True)
         release = result.release
         verb = "published" if result.created else "unchanged"
         context.log.info(f"{dataset_id}: {verb} version {release.version} ({release.content_hash[:12]}); "

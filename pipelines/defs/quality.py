@@ -19,42 +19,13 @@ from typing import Any
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines.dbt_results import AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome
-from pipelines.defs.resources import OWNER, TdpfHome
+from pipelines.defs.resources import TdpfHome
 from pipelines.quality.gate import DBT_CHECK, CheckOutcome, Verdict
 from pipelines.defs.transform import TRANSLATOR
 from pipelines.quality.derive import published_nodes
 from pipelines.quality.gatekeeper import GateTarget, gate_target, record_blocked, run_gate, stage_verdict
-from pipelines.warehouse import replace_rows, table_metadata
 
 GATE_TAG = "quality_gate"
-
-
-def build_quality_asset(dbt_assets_defs: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
-    """The ``quality/dbt_test_results`` asset, downstream of every dbt model."""
-
-    @dg.asset(
-        key=["quality", "dbt_test_results"],
-        deps=[key for d in dbt_assets_defs for key in d.keys],
-        group_name="quality",
-        kinds={"dbt", "duckdb"},
-        owners=[OWNER],
-        description="dbt の検査結果（モデルごと）。品質ゲートの dbt_tests 検査の元。"
-        " The latest result of every dbt test, per model; the quality gates' dbt_tests checks read it.",
-    )
-    def dbt_test_results(duckdb: DuckDBResource) -> dg.MaterializeResult:
-        # every dbt invocation has recorded its own tests (pipelines/dbt_results.py)
-        with duckdb.get_connection() as conn:
-            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {AUDIT_SCHEMA}")
-            replace_rows(conn, AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome, [], key=("model", "test_name"))
-            metadata = table_metadata(conn, f"{AUDIT_SCHEMA}.{RESULTS_TABLE}")
-            tests, failed = conn.execute(
-                f"SELECT count(*), count(*) FILTER (status IN ('fail', 'error')) FROM {AUDIT_SCHEMA}.{RESULTS_TABLE}"
-            ).fetchone()
-        metadata.update({"tests": int(tests), "failed": int(failed)})
-        return dg.MaterializeResult(metadata=metadata)
-
-    return dbt_test_results
 
 
 def gate_targets(manifest: dict[str, Any]) -> dict[str, GateTarget]:

@@ -1,6 +1,6 @@
 """Running a dataset's gate inside a build: where verdicts, reports and attempts go.
 
-A passing verdict is staged for the run (``<home>/tmp/quality/<run>/<dataset>/``) and the
+A passing verdict is staged for the run (``<home>/tmp/quality-gates/<dataset>-<run>/``) and the
 release step publishes it with the data; a blocking verdict is recorded at once as a failed
 attempt beside the releases, and the release step never runs. A release step that finds no
 staged verdict for its run (its checks were not selected) runs the gate itself: nothing is
@@ -98,7 +98,7 @@ def record_blocked(home: DataHome, target: GateTarget, verdict: Verdict, report:
 
 
 def _staged_dir(home: DataHome, run_id: str, dataset_id: str) -> Path:
-    return home.tmp / "quality" / run_id / dataset_id
+    return home.tmp / "quality-gates" / f"{dataset_id}-{run_id}"
 
 
 def stage_verdict(home: DataHome, target: GateTarget, verdict: Verdict, report: Path, run_id: str) -> Path:
