@@ -138,3 +138,17 @@ def test_quality_run_validates_without_publishing(home_copy: Path, tmp_path: Pat
 
     unknown = run_tdpf(home_copy, "quality", "run", "no-such-dataset")
     assert unknown.returncode == 2 and "published datasets: aed-locations" in unknown.stdout + unknown.stderr
+
+
+def test_a_release_materialised_without_its_checks_runs_the_gate_itself(home_copy: Path) -> None:
+    """Selecting only `release/…` (no model, so no gate checks in the run) never publishes unchecked."""
+    index_before = (home_copy / "releases" / "index.json").read_bytes()
+    with duckdb.connect(str(home_copy / "warehouse" / "tdpf.duckdb")) as con:
+        con.execute("INSERT INTO marts.smart_pole_register SELECT * FROM marts.smart_pole_register LIMIT 1")
+    result = run_tdpf(home_copy, "build", "--select", "release/smart_pole_register")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1 and "quality gate failed (unique_pole_id" in out, out[-3000:]
+    assert (home_copy / "releases" / "index.json").read_bytes() == index_before
+    pointer = home_copy / "releases" / "smart-pole-register" / "attempts" / "LATEST"
+    attempt = json.loads((pointer.parent / pointer.read_text().strip() / "attempt.json").read_text(encoding="utf-8"))
+    assert attempt["published"] is False and attempt["quality"]["status"] == "failed"

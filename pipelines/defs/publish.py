@@ -24,7 +24,14 @@ from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.paths import DataHome
 from pipelines.quality.derive import published_nodes
 from pipelines.quality.gate import REPORT_FILE
-from pipelines.quality.gatekeeper import GateTarget, discard_staged, record_blocked, run_gate, take_staged
+from pipelines.quality.gatekeeper import (
+    GateTarget,
+    discard_staged,
+    record_blocked,
+    run_gate,
+    stage_verdict,
+    take_staged,
+)
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -182,8 +189,6 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
             discard_staged(home, run_id, dataset_id)
-            if "report" in locals():  # a report the gate wrote in this step (none when it failed first)
-                shutil.rmtree(report.parent, ignore_errors=True)
         release = result.release
         verb = "published" if result.created else "unchanged"
         context.log.info(f"{dataset_id}: {verb} version {release.version} ({release.content_hash[:12]}); "
@@ -207,7 +212,7 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
 
 def _cleared_verdict(context: dg.AssetExecutionContext, conn: duckdb_lib.DuckDBPyConnection, home: DataHome,
                      target: GateTarget) -> tuple[dict[str, Any], Path]:
-    """This run's passing verdict; the gate is run here when its checks were not part of the run."""
+    """This run's passing verdict (summary, report); the gate runs here when its checks were not in the run."""
     staged = take_staged(home, context.run.run_id, target.dataset_id)
     if staged is not None:
         return staged
@@ -218,4 +223,7 @@ def _cleared_verdict(context: dg.AssetExecutionContext, conn: duckdb_lib.DuckDBP
         failing = ", ".join(c.check for c in verdict.checks if c.blocking)
         raise dg.Failure(description=f"{target.dataset_id}: quality gate failed ({failing}); not published. "
                                      f"Report: {attempt.path / REPORT_FILE}", allow_retries=False)
-    return verdict.summary(), report
+    stage_verdict(home, target, verdict, report, context.run.run_id)
+    staged = take_staged(home, context.run.run_id, target.dataset_id)
+    assert staged is not None
+    return staged
