@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,3 +66,10 @@ def tdpf_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("TDPF_HOME", str(home))
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     yield home
+
+
+@pytest.fixture(scope="module")
+def client(base_url: str) -> Iterator[httpx.Client]:
+    """An HTTP client for the API server a test module starts (the module defines ``base_url``)."""
+    with httpx.Client(base_url=base_url, timeout=10.0) as client:
+        yield client

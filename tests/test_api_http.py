@@ -102,12 +102,6 @@ def base_url(home: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def client(base_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base_url, timeout=10.0) as client:
-        yield client
-
-
 def assert_error_shape(response: httpx.Response, status: int) -> dict:
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/json")

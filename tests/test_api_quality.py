@@ -147,12 +147,6 @@ def base_url(built: Fabricated) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def client(base_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base_url, timeout=10.0) as client:
-        yield client
-
-
 def assert_error(response: httpx.Response, status: int) -> None:
     assert response.status_code == status, response.text
     body = response.json()

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from pipelines.yaml_files import load_yaml
+
 SEVERITIES = ("error", "warn")
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
@@ -75,12 +77,7 @@ def load_suite(path: Path) -> Suite:
     """Read and check a suite file (every type must be a GX expectation, names unique)."""
     from pipelines.quality.gx_runner import expectation_classes
 
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
-        raise SuiteError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    raw = load_yaml(path, SuiteError)
     if not isinstance(raw, dict) or not isinstance(raw.get("dataset"), str):
         raise SuiteError(f"{path.name}: expected a mapping with 'dataset', 'derived' and 'rules'")
     unknown = set(raw) - set(_SUITE_FIELDS)

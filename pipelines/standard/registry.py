@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipelines.standard.normalise import check_digit
+from pipelines.yaml_files import load_yaml
 
 #: The registry shipped with the project; ``TDPF_REGISTRY`` names another folder.
 DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "sources" / "registry"
@@ -175,12 +175,7 @@ def load_registry(folder: Path | None = None, known_datasets: frozenset[str] | N
 
 
 def _parse(path: Path) -> RegistryFile:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
-        raise RegistryError(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    raw = load_yaml(path, RegistryError)
     if not isinstance(raw, dict):
         raise RegistryError(f"{path.name}: expected a mapping with publisher and sources; found {type(raw).__name__}")
     try:

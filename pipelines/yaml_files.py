@@ -1,0 +1,22 @@
+"""Hand-kept YAML files (source registry, quality suites): read with the error's location.
+
+One reader, so every YAML file of the project reports a syntax error the same way: the file
+name, line and column, and what the parser expected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def load_yaml(path: Path, error: type[ValueError]) -> Any:
+    """The parsed document; ``error("<file>:<line>:<column>: not valid YAML (…)")`` when it is not YAML."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
+        raise error(f"{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
