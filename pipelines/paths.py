@@ -50,6 +50,11 @@ class DataHome:
         return self.root / "dbt" / "target"
 
     @property
+    def dbt_project(self) -> Path:
+        """Where dbt runs for this data directory (links to ``dbt_project/``, see defs/project.py)."""
+        return self.root / "dbt" / "project"
+
+    @property
     def dbt_logs(self) -> Path:
         return self.root / "dbt" / "logs"
 

@@ -26,10 +26,12 @@ def test_warnings_alone_publish_with_a_warned_status_and_show_their_values() -> 
     assert verdict.summary()["failures"][0]["sample"] == ["139.7"]
 
 
-def test_dbt_failures_block_and_dbt_warnings_warn() -> None:
-    outcomes = [DbtTestOutcome("std_aed", "unique_x", "fail", 3, "Got 3 results"),
-                DbtTestOutcome("std_aed", "accepted_y", "warn", 1, None),
-                DbtTestOutcome("stg_aed", "not_null_z", "pass", 0, None)]
+def test_dbt_failures_block_by_gate_severity_whatever_dbt_called_them() -> None:
+    # dbt reports every failing test as "warn" (dbt_project.yml); the gate severity decides
+    outcomes = [DbtTestOutcome("std_aed", "unique_x", "warn", 3, "Got 3 results", severity="error"),
+                DbtTestOutcome("std_aed", "accepted_y", "warn", 1, None, severity="warn"),
+                DbtTestOutcome("stg_aed", "not_null_z", "pass", 0, None),
+                DbtTestOutcome("stg_aed", "skipped_w", "skipped", None, None)]
     verdict = _verdict(_gx("a", True), *dbt_checks(outcomes))
     summary = verdict.summary()
     assert (summary["status"], summary["checks_failed"], summary["checks_warned"]) == ("failed", 1, 1)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pipelines.dbt_manifest import gate_severity
 from pipelines.quality.suites import ExpectationRule, Suite, dump_suite, load_suite, suite_path
 
 #: Japan's extent, as dbt's coordinates_in_japan test has it (沖ノ鳥島–択捉島, 与那国島–南鳥島).
@@ -77,7 +78,7 @@ def _tests_of(node: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[dict
 def _test_rules(test: Mapping[str, Any], ascii_names: Mapping[str, str]) -> list[ExpectationRule]:
     """The GX rules equivalent to one dbt generic test (none for tests that need a second table)."""
     kwargs = test["test_metadata"].get("kwargs", {})
-    severity = "warn" if str(test["config"].get("severity", "error")).lower() == "warn" else "error"
+    severity = gate_severity(test)  # dbt's own severity is warn for every test (dbt_project.yml)
     if test["test_metadata"]["name"] == "coordinates_in_japan":
         return _coordinate_rules(_unquote(kwargs["latitude"]), _unquote(kwargs["longitude"]), ascii_names, severity)
     rule = _test_rule(test["test_metadata"]["name"], kwargs, test.get("column_name"), severity, ascii_names)

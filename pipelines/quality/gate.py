@@ -7,7 +7,7 @@ failures block publication; ``warn`` failures are published and shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
@@ -106,11 +106,15 @@ def _columns_of(kwargs: dict[str, Any]) -> str:
 
 
 def dbt_checks(outcomes: list[DbtTestOutcome]) -> list[CheckOutcome]:
-    """dbt's tests on the dataset's model and the models it is built from (latest result of each)."""
+    """dbt's tests on the dataset's model and the models it is built from (latest result of each).
+
+    A failure blocks when the test's gate severity is ``error``; dbt's own status is ``warn`` for
+    every failing test (see ``pipelines/dbt_results.py``), so it says nothing about severity.
+    """
     return [
         CheckOutcome(
-            check=o.test_name, engine="dbt", severity="warn" if o.status == "warn" else "error",
-            success=o.status in ("pass", "skipped"), column=o.model, expectation="dbt test",
+            check=o.test_name, engine="dbt", severity=o.severity,
+            success=not o.failed, column=o.model, expectation="dbt test",
             unexpected_count=int(o.failures or 0), notes=(o.message or "").strip()[:300],
         )
         for o in outcomes
@@ -123,8 +127,9 @@ def read_dbt_outcomes(conn: duckdb.DuckDBPyConnection, models: list[str]) -> lis
         [AUDIT_SCHEMA, RESULTS_TABLE]).fetchone()[0]
     if not exists:
         return []
+    names = ", ".join(f.name for f in fields(DbtTestOutcome))
     rows = conn.execute(
-        f"SELECT model, test_name, status, failures, message FROM {AUDIT_SCHEMA}.{RESULTS_TABLE} "
+        f"SELECT {names} FROM {AUDIT_SCHEMA}.{RESULTS_TABLE} "
         "WHERE list_contains(?, model) ORDER BY model, test_name", [models]).fetchall()
     return [DbtTestOutcome(*r) for r in rows]
 

@@ -1,4 +1,6 @@
-{{ config(tags=['smart_poles_daily']) }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='day',
+          tags=['smart_poles_daily']) }}
+-- A table, replaced day by day: three marts read it.
 -- Every hour of every day being built, for every pole and every metric its sensors measure:
 -- the grid the hourly marts are laid on, so an hour with no readings shows coverage 0 %
 -- instead of silently missing.

@@ -1,4 +1,6 @@
-{{ config(tags=['smart_poles_daily']) }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='day',
+          tags=['smart_poles_daily']) }}
+-- A table, replaced day by day: both hourly marts read it.
 -- Usable readings (not quarantined, not duplicates) per pole, metric and JST hour, aggregated
 -- once for every hourly mart. The sum is an exact decimal so the mean cannot change between
 -- two runs on the same data (a parallel float sum could flip a rounding).
@@ -12,5 +14,5 @@ select
     max(value)                            as max_value,
     count(*)                              as readings
 from {{ ref('int_smart_poles__readings_checked') }}
-where quarantine_reason is null and not is_duplicate
+where quarantine_reason is null and not is_duplicate and {{ in_build_days('day') }}
 group by all

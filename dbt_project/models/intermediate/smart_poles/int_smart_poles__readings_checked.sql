@@ -1,4 +1,7 @@
-{{ config(tags=['smart_poles_daily']) }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='day',
+          tags=['smart_poles_daily']) }}
+-- A table, replaced day by day like the marts: four marts read it, and its window functions
+-- over every reading would otherwise run once per mart (and once more to describe it).
 -- Every reading with a verdict. Duplicates (repaired) are marked; readings that must not reach
 -- the marts carry a quarantine reason:
 --   unknown_device / outside_day: cannot be attributed to a pole and day;

@@ -16,4 +16,4 @@ select
 from {{ ref('int_smart_poles__expected_hours') }} as e
 left join {{ ref('int_smart_poles__hourly_readings') }} as h
     using (day, hour_start_jst, pole_id, metric)
-where e.kind = 'environment'
+where e.kind = 'environment' and {{ in_build_days('e.day') }}

@@ -2,12 +2,13 @@
           tags=['smart_poles_daily']) }}
 -- Daily health per pole: uptime, and every fault detected, by kind (repaired or quarantined).
 with checked as (
-    select * from {{ ref('int_smart_poles__readings_checked') }}
+    select * from {{ ref('int_smart_poles__readings_checked') }} where {{ in_build_days('day') }}
 ),
 
 expected as (
     select day, pole_id, count(distinct metric) * 1440 as expected_readings
     from {{ ref('int_smart_poles__expected_hours') }}
+    where {{ in_build_days('day') }}
     group by all
 ),
 
@@ -34,7 +35,7 @@ rejects as (
     from {{ source('smart_poles', 'smart_pole_rejects') }} as r
     join (select distinct device_id, pole_id from {{ source('smart_poles', 'smart_pole_devices') }}) as d
         on d.device_id = regexp_extract(r.source_file, '([^/]+)\.[a-z]+$', 1)
-    where r.partition_day between '{{ var("min_day", "1900-01-01") }}' and '{{ var("max_day", "2999-12-31") }}'
+    where {{ in_build_days('r.partition_day') }}
     group by all
 )
 

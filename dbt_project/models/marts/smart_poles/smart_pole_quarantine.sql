@@ -4,4 +4,4 @@
 select day, pole_id, device_id, observed_at_utc, metric, value, unit, quarantine_reason as reason,
        source_file, source_line
 from {{ ref('int_smart_poles__readings_checked') }}
-where quarantine_reason is not null
+where quarantine_reason is not null and {{ in_build_days('day') }}

@@ -11,7 +11,7 @@ with readings as (
         min(observed_at) over (partition by source_file)             as file_first,
         max(observed_at) over (partition by source_file)             as file_last
     from {{ source('smart_poles', 'smart_pole_readings') }}
-    where partition_day between '{{ var("min_day", "1900-01-01") }}' and '{{ var("max_day", "2999-12-31") }}'
+    where {{ in_build_days('partition_day') }}
 ),
 
 time_repaired as (
