@@ -1,10 +1,17 @@
 """Japanese government number and year formats, on small inputs."""
 
+from datetime import date
+
 import pytest
 
 from pipelines.parsers.errors import ValueFormatError
 from pipelines.parsers.quantities import StaffCount, parse_integer, parse_money_unit, parse_quantity, parse_staff_count
-from pipelines.parsers.wareki import era_year_to_gregorian, parse_fiscal_year, split_fiscal_year_prefix
+from pipelines.parsers.wareki import (
+    era_year_to_gregorian,
+    format_wareki_date,
+    parse_fiscal_year,
+    split_fiscal_year_prefix,
+)
 
 
 @pytest.mark.parametrize(
@@ -26,6 +33,20 @@ def test_fiscal_year_labels_become_gregorian_years(text: str, year: int, planned
 def test_first_year_of_an_era_is_gannen() -> None:
     assert era_year_to_gregorian("令和", "元") == era_year_to_gregorian("令和", 1) == 2019
     assert era_year_to_gregorian("昭和", 64) == 1989
+
+
+@pytest.mark.parametrize(("day", "text"), [
+    (date(2023, 4, 1), "令和5年4月1日"), (date(2019, 5, 1), "令和元年5月1日"), (date(2019, 4, 30), "平成31年4月30日"),
+    (date(1989, 1, 8), "平成元年1月8日"), (date(1989, 1, 7), "昭和64年1月7日"), (date(1926, 12, 25), "昭和元年12月25日"),
+    (date(1912, 7, 30), "大正元年7月30日"), (date(1868, 1, 1), "明治元年1月1日"),
+])
+def test_dates_are_written_in_their_era_with_gannen(day: date, text: str) -> None:
+    assert format_wareki_date(day) == text
+
+
+def test_a_date_before_meiji_has_no_era_to_write() -> None:
+    with pytest.raises(ValueFormatError, match="明治"):
+        format_wareki_date(date(1867, 12, 31))
 
 
 def test_budget_column_heading_splits_into_year_and_kind() -> None:

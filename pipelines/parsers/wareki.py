@@ -1,7 +1,8 @@
 """Japanese era (和暦) years and fiscal years.
 
 Government documents write years as 令和5年度; open data needs Gregorian years. The era
-table is the official one; 元年 is the first year of an era.
+table is the official one; 元年 is the first year of an era. One writer goes the other way
+(:func:`format_wareki_date`), for sample files dated the way forms print dates.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from pipelines.parsers.errors import ValueFormatError
 
@@ -19,6 +21,10 @@ ERA_START_YEAR: dict[str, int] = {
     "昭和": 1926,
     "平成": 1989,
     "令和": 2019,
+}
+#: Month and day each era began; 明治 counts from 1 January, its name being applied to all of 1868.
+ERA_START_DAY: dict[str, tuple[int, int]] = {
+    "明治": (1, 1), "大正": (7, 30), "昭和": (12, 25), "平成": (1, 8), "令和": (5, 1),
 }
 
 _ERA_YEAR = re.compile(r"^(?P<era>明治|大正|昭和|平成|令和)\s*(?P<n>元|\d{1,2})\s*年")
@@ -41,6 +47,16 @@ def era_year_to_gregorian(era: str, year_in_era: str | int) -> int:
     if n < 1:
         raise ValueFormatError("an era year of 元 or 1 and above", str(year_in_era))
     return ERA_START_YEAR[era] + n - 1
+
+
+def format_wareki_date(day: date) -> str:
+    """``2019-05-01`` → ``令和元年5月1日``: a date as Japanese forms print it, an era's first year as 元年."""
+    for era in reversed(ERA_START_YEAR):
+        first = date(ERA_START_YEAR[era], *ERA_START_DAY[era])
+        if day >= first:
+            n = day.year - first.year + 1
+            return f"{era}{'元' if n == 1 else n}年{day.month}月{day.day}日"
+    raise ValueFormatError("a date from 明治元年1月1日 (1868-01-01) on", day.isoformat())
 
 
 @dataclass(frozen=True)
