@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas
 import pytest
 
-from pipelines.quality.gx_runner import quiet_context, validate
+from pipelines.quality.gx_runner import check_suite, load_checked_suite, quiet_context, validate
 from pipelines.quality.suites import SuiteError, load_suite
 
 SUITE = """\
@@ -81,12 +82,56 @@ def test_failures_carry_severity_count_sample_and_the_partitions_they_came_from(
     (SUITE.replace("    notes:", "    note:"), "derived #1 field 'note': not an expectation field"),
     (SUITE.replace("name: lg_code", "name: Lg-Code"), "derived #2 field 'name': expected lower-case ASCII"),
     (SUITE.replace("name: unique_id", "name: lg_code"), "'lg_code' is used twice"),
-    (SUITE.replace("min_value: 20,", "min_value: twenty,"), "derived #1 field 'kwargs': not valid arguments"),
+    (SUITE.replace("kwargs: {column: 全国地方公共団体コード}", "kwargs: [全国地方公共団体コード]"),
+     "derived #2 field 'kwargs': expected a mapping"),
+    (SUITE.replace("kwargs: {column: 全国地方公共団体コード}", "kwargs: {column: x, meta: {a: 1}}"),
+     "derived #2 field 'kwargs': 'meta' is set by the runner"),
+    (SUITE.replace("kwargs: {column: 全国地方公共団体コード}", "kwargs: {column: x, min value: 1}"),
+     "derived #2 field 'kwargs': argument names are identifiers"),
+    (SUITE.split("rules:")[0] + "rules: {name: unique_id}\n",
+     "field 'rules': expected a list of expectations"),
+    (SUITE.replace("partition_column: 全国地方公共団体コード", "partition_column: [a, b]"),
+     "field 'partition_column': expected a column name"),
 ])
 def test_a_malformed_suite_names_the_file_the_expectation_and_the_field(tmp_path: Path, text: str, words: str) -> None:
     with pytest.raises(SuiteError) as failure:
-        _suite(tmp_path, text)
+        _suite(tmp_path, text)  # all of these are found when the file is read, without GX
     assert str(failure.value).startswith("aed-locations.yaml") and words in str(failure.value)
+
+
+BAD_ARGUMENTS = [
+    (SUITE.replace("min_value: 20,", "min_value: twenty,"),
+     "aed-locations.yaml: derived #1 field 'kwargs': not valid arguments for "
+     "expect_column_values_to_be_number_between"),
+    (SUITE.replace("min_value: 0,", "min_value: zero,"),
+     "aed-locations.yaml: rules #2 field 'kwargs': not valid arguments for expect_column_values_to_be_between"),
+    (SUITE.replace("{column_list: [全国地方公共団体コード, ID]}", "{column_list: [全国地方公共団体コード, ID], colour: red}"),
+     "aed-locations.yaml: rules #1 field 'kwargs': not valid arguments for expect_compound_columns_to_be_unique"),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), BAD_ARGUMENTS)
+def test_arguments_gx_refuses_fail_the_full_check_naming_the_file_the_rule_and_the_field(
+        tmp_path: Path, text: str, words: str) -> None:
+    suite = _suite(tmp_path, text)  # reading the file cannot tell: only GX knows each expectation's arguments
+    with pytest.raises(SuiteError) as failure:
+        check_suite(suite)
+    assert str(failure.value).startswith(words)
+    with pytest.raises(SuiteError, match=re.escape(words)):
+        load_checked_suite(suite.path)
+
+
+@pytest.mark.parametrize(("text", "words"), BAD_ARGUMENTS[:2])
+def test_a_gate_checks_its_suite_with_gx_before_running_it(tmp_path: Path, text: str, words: str, context) -> None:  # type: ignore[no-untyped-def]
+    suite = _suite(tmp_path, text)
+    with pytest.raises(SuiteError) as failure:
+        validate(_frame(), suite, context)
+    assert str(failure.value).startswith(words)
+
+
+def test_a_suite_gx_accepts_passes_the_full_check(tmp_path: Path) -> None:
+    suite = _suite(tmp_path)
+    assert check_suite(suite) is suite and load_checked_suite(suite.path) == suite
 
 
 def test_bad_yaml_names_line_and_column(tmp_path: Path) -> None:

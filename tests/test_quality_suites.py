@@ -11,6 +11,7 @@ import pytest
 from pipelines.paths import DataHome
 from pipelines.quality.derive import published_nodes
 from pipelines.quality.gatekeeper import MissingSuiteError, gate_target
+from pipelines.quality.gx_runner import check_suite
 from pipelines.quality.suites import SUITES_DIR, load_suite
 from tests.conftest import run_tdpf
 
@@ -52,3 +53,10 @@ def test_the_derived_rules_cover_the_schema(manifest: dict) -> None:  # type: ig
     assert rules["unique_local_government_code_identifier"].kwargs["column_list"] == ["全国地方公共団体コード", "ID"]
     assert rules["required_name"].severity == "warn"  # 必須 gaps are reported, not blocking
     assert any(r.type == "expect_column_values_to_be_in_set" for r in rules.values())
+
+
+@pytest.mark.parametrize("path", sorted(SUITES_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_suite_passes_the_full_gx_check(path: Path) -> None:
+    """Loading the code location checks suites without GX; GX's own check of the arguments is here."""
+    suite = check_suite(load_suite(path))
+    assert suite.rules, path

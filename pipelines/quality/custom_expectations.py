@@ -4,6 +4,10 @@ Why custom classes and not checks of our own: they run inside the same GX valida
 its results and reports, and carry ``mostly``, ``row_condition`` and result formats like any
 built-in expectation. Each is a column map: GX counts the rows whose value fails the condition
 (nulls are left to ``expect_column_values_to_not_be_null``).
+
+Their type names are also kept, as plain text, in ``expectation_types.CUSTOM_EXPECTATION_TYPES``:
+suites are checked against them when the code location loads, which must not import GX (this
+module does). A test keeps the two lists equal.
 """
 
 from __future__ import annotations

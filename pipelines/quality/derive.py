@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.dbt_manifest import gate_severity
-from pipelines.quality.suites import ExpectationRule, Suite, dump_suite, load_suite, suite_path
+# The generator reads existing suites checked completely, GX included: `tdpf quality generate --check`
+# fails on a suite whose arguments GX refuses, as a gate would.
+from pipelines.quality.gx_runner import load_checked_suite as load_suite
+from pipelines.quality.suites import ExpectationRule, Suite, dump_suite, suite_path
 
 #: Japan's extent, as dbt's coordinates_in_japan test has it (沖ノ鳥島–択捉島, 与那国島–南鳥島).
 LATITUDE = (20, 46)

@@ -5,6 +5,11 @@ GX dialect, and results are read after the connection closes), so the rows of a 
 from DuckDB into a frame and validated there. Why an ephemeral context with in-memory stores:
 nothing of GX's own (config, stores, data docs) is written to disk, its usage statistics are off
 (no network here) and its progress bars are silenced, so a Dagster log stays readable.
+
+The runner imports the suite format (``suites``), never the other way round. Reading a suite
+checks it without GX; ``check_suite`` adds the check only GX can make (every rule becomes its
+expectation, so wrong arguments fail with the file, the rule and the field), and ``validate``
+runs it before any row is read into GX.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from pipelines.quality.suites import ExpectationRule, Suite
+from pipelines.quality.suites import ExpectationRule, Suite, SuiteError, load_suite
 
 SAMPLE_SIZE = 5
 RULE_KEY = "tdpf_rule"  # each expectation's meta names its rule, so results map back by name
@@ -45,7 +51,10 @@ class RuleOutcome:
 
 @functools.cache
 def expectation_classes() -> dict[str, type]:
-    """GX's expectation classes and ours, by snake_case type name."""
+    """GX's expectation classes and ours, by snake_case type name.
+
+    The truth the GX-free list (``expectation_types.known_expectation_types``) is tested against.
+    """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
 
@@ -54,9 +63,34 @@ def expectation_classes() -> dict[str, type]:
     classes: dict[str, type] = {}
     for cls in [getattr(gx.expectations, name) for name in dir(gx.expectations)] + list(CUSTOM_EXPECTATIONS):
         expectation_type = getattr(cls, "expectation_type", None)
-        if isinstance(cls, type) and isinstance(expectation_type, str):
-            classes[expectation_type] = cls
+        if isinstance(cls, type) and isinstance(expectation_type, str) and expectation_type:
+            classes[expectation_type] = cls  # abstract classes have the type "" and cannot run
     return classes
+
+
+def gx_expectation(suite: Suite, rule: ExpectationRule, **extra: Any) -> Any:
+    """``rule`` as its GX expectation; a ``SuiteError`` naming the file, rule and field if GX refuses it."""
+    classes = expectation_classes()
+    where = suite.location(rule)
+    if rule.type not in classes:
+        raise SuiteError(f"{where} field 'type': {rule.type!r} is not a Great Expectations expectation")
+    try:
+        return classes[rule.type](**rule.kwargs, **extra)
+    except Exception as exc:  # noqa: BLE001 - GX raises pydantic and its own errors alike
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SuiteError(f"{where} field 'kwargs': not valid arguments for {rule.type} ({first})") from exc
+
+
+def check_suite(suite: Suite) -> Suite:
+    """``suite`` once GX accepted every rule: the part of the check that needs GX imported."""
+    for rule in suite.rules:
+        gx_expectation(suite, rule)
+    return suite
+
+
+def load_checked_suite(path: Path) -> Suite:
+    """Read a suite file and check it completely, GX included (commands and tests that edit suites)."""
+    return check_suite(load_suite(path))
 
 
 def quiet_context() -> Any:
@@ -80,20 +114,22 @@ def quiet_context() -> Any:
 def validate(frame: Any, suite: Suite, context: Any | None = None) -> list[RuleOutcome]:
     """Run every expectation of ``suite`` on ``frame`` (a pandas DataFrame); one outcome each.
 
-    With a ``partition_column`` the complete list of failing row positions is requested, so
-    each failure can name the partitions (publishers, days) whose rows broke it.
+    Every rule is made into its GX expectation first (a ``SuiteError`` if GX refuses one), so a
+    suite with wrong arguments fails before any work. With a ``partition_column`` the complete
+    list of failing row positions is requested, so each failure can name the partitions
+    (publishers, days) whose rows broke it.
     """
     import great_expectations as gx
 
+    expectations = [gx_expectation(suite, rule, meta={RULE_KEY: rule.name}) for rule in suite.rules]
     context = context or quiet_context()
-    classes = expectation_classes()
     batch = (context.data_sources.add_or_update_pandas(f"tdpf_{suite.dataset}")
              .add_dataframe_asset(f"{suite.dataset}_{id(frame)}")
              .add_batch_definition_whole_dataframe("whole")
              .get_batch(batch_parameters={"dataframe": frame}))
     gx_suite = gx.ExpectationSuite(name=suite.dataset)
-    for rule in suite.rules:
-        gx_suite.add_expectation(classes[rule.type](**rule.kwargs, meta={RULE_KEY: rule.name}))
+    for expectation in expectations:
+        gx_suite.add_expectation(expectation)
     result_format = "COMPLETE" if suite.partition_column in frame.columns else "SUMMARY"
     result = batch.validate(gx_suite, result_format={"result_format": result_format,
                                                      "partial_unexpected_count": SAMPLE_SIZE})
