@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Request
 
+from catalog_api.release_contract import PublicUrls
 from catalog_api.release_store import Attempt, Release, ReleaseStore
 from catalog_api.settings import Settings
 
@@ -30,46 +31,25 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[ReleaseStore, Depends(get_store)]
 
 
-class CatalogueUrls:
-    """Builds absolute URLs for routes of this app.
+class CatalogueUrls(PublicUrls):
+    """Absolute URLs for one request, from the contract's templates (``release_contract.Paths``).
 
     Links in responses must be absolute so clients can follow them without knowing the API's
     layout; the base is ``TDPF_BASE_URL`` when set (proxy, CDN), else the request's own base URL.
-    Paths come from the router (``url_path_for``), so links can never drift from the routes.
+    The routes are declared from the same templates, so links can never drift from the routes
+    (``tests/test_release_contract.py`` compares them with ``url_path_for``).
     """
 
-    def __init__(self, base_url: str, app: FastAPI) -> None:
-        self.base_url = base_url.rstrip("/")
+    def __init__(self, base_url: str, app: FastAPI | None = None) -> None:
+        super().__init__(base_url)
         self._app = app
 
     def route(self, name: str, **params: object) -> str:
-        """Absolute URL of the route called ``name`` (its operation id)."""
+        """Absolute URL of a route the contract has no template for (e.g. ``healthz``), by name."""
+        if self._app is None:
+            raise LookupError(f"no app to look up route {name!r}; use a release_contract.Paths template")
         path = self._app.url_path_for(name, **{key: str(value) for key, value in params.items()})
         return self.base_url + str(path)
-
-    def dataset(self, dataset_id: str) -> str:
-        return self.route("get_dataset", dataset_id=dataset_id)
-
-    def versions(self, dataset_id: str) -> str:
-        return self.route("list_versions", dataset_id=dataset_id)
-
-    def version(self, dataset_id: str, version: int) -> str:
-        return self.route("get_version", dataset_id=dataset_id, version=version)
-
-    def version_file(self, dataset_id: str, version: int, filename: str) -> str:
-        return self.route("get_version_file", dataset_id=dataset_id, version=version, filename=filename)
-
-    def current_file(self, dataset_id: str, filename: str) -> str:
-        return self.route("get_current_file", dataset_id=dataset_id, filename=filename)
-
-    def dataset_page(self, dataset_id: str) -> str:
-        return self.route("dataset_page", dataset_id=dataset_id)
-
-    def quality(self, dataset_id: str) -> str:
-        return self.route("get_dataset_quality", dataset_id=dataset_id)
-
-    def attempt_file(self, dataset_id: str, attempt_id: str, filename: str) -> str:
-        return self.route("get_attempt_file", dataset_id=dataset_id, attempt_id=attempt_id, filename=filename)
 
 
 def get_urls(request: Request, settings: SettingsDep) -> CatalogueUrls:

@@ -1,4 +1,4 @@
-"""Immutable dataset releases on disk: the one contract between ``pipelines`` and ``catalog_api``.
+"""Immutable dataset releases on disk: how ``pipelines`` hands releases to ``catalog_api``.
 
 Why this module exists: DuckDB allows one writer per database file, so the API must never read the
 pipeline's warehouse. Instead the pipeline *publishes* each dataset as a directory of finished
@@ -18,6 +18,12 @@ Layout under ``root`` (``<TDPF_HOME>/releases``)::
 A release becomes visible only when ``index.json`` is atomically replaced, so a reader sees either
 the old catalogue or the new one, never a half-written release. This module imports nothing from
 ``pipelines`` (the import arrows follow the data flow: pipelines → releases → API).
+
+This module decides how releases are *stored*; what their metadata.json and attempt.json *say* is
+typed in :mod:`catalog_api.release_contract`: writers serialise those types, readers validate with
+them. The store takes and returns plain JSON objects and checks only what storage needs (reserved
+keys, JSON values), so any document it is given is kept as given. ``Resource`` lives in the
+contract and is re-exported here, so existing imports keep working.
 """
 
 from __future__ import annotations
@@ -33,10 +39,12 @@ import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from catalog_api.release_contract import STORE_KEYS, Resource
 
 __all__ = [
     "ATTEMPT_FILE",
@@ -67,7 +75,7 @@ MEDIA_TYPES: Mapping[str, tuple[str, str]] = {
 
 #: Keys the store writes into metadata.json itself; a caller supplying them would be silently
 #: overwritten, which hides bugs, so publish() rejects them (``id`` is allowed if it agrees).
-RESERVED_METADATA_KEYS = frozenset({"id", "version", "content_hash", "created_at", "resources"})
+RESERVED_METADATA_KEYS = STORE_KEYS
 
 _DATASET_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 # File names become path components and URL segments: no separators, no leading dot, no "..".
@@ -83,24 +91,14 @@ _ATTEMPT_ID_RE = re.compile(r"^[0-9]{8}T[0-9]{12}Z-[0-9a-f]{8}$")
 
 
 @dataclass(frozen=True)
-class Resource:
-    """One downloadable file of a release, as recorded in its metadata.json."""
-
-    name: str  # e.g. "data.csv"
-    format: str  # "CSV", "Parquet", "JSON", "GeoJSON", "HTML"
-    media_type: str
-    bytes: int
-    sha256: str
-
-
-@dataclass(frozen=True)
 class Release:
     """One published version of a dataset.
 
     ``version`` and ``created_at`` come from the index (authoritative). ``metadata`` is the
     release's metadata.json with those two keys set to the index values: when a dataset returns to
     content it had before, the new version reuses the old directory, whose metadata.json still
-    names the version that first published that content.
+    names the version that first published that content. ``release_contract.ReleaseDocument.from_json``
+    reads it typed.
     """
 
     dataset_id: str
@@ -134,7 +132,10 @@ class Attachments:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One run of a dataset's quality gate, published or not (``document`` is attempt.json)."""
+    """One run of a dataset's quality gate, published or not.
+
+    ``document`` is attempt.json as stored; ``release_contract.AttemptRecord.from_json`` reads it typed.
+    """
 
     dataset_id: str
     id: str
@@ -370,16 +371,7 @@ class ReleaseStore:
         metadata = self._read_metadata(path)
         metadata["version"] = int(item["version"])
         metadata["created_at"] = item["created_at"]
-        resources = tuple(
-            Resource(
-                name=str(r["name"]),
-                format=str(r["format"]),
-                media_type=str(r["media_type"]),
-                bytes=int(r["bytes"]),
-                sha256=str(r["sha256"]),
-            )
-            for r in metadata.get("resources", [])
-        )
+        resources = tuple(Resource.from_json(r) for r in metadata.get("resources", []))
         return Release(
             dataset_id=dataset_id,
             version=int(item["version"]),
@@ -472,7 +464,7 @@ class ReleaseStore:
                     version=version,
                     content_hash=content_hash,
                     created_at=created_at,
-                    resources=[asdict(r) for r in resources],
+                    resources=[r.to_json() for r in resources],
                 )
                 _write_json_durably(tmp_dir / METADATA_FILE, document)
                 _fsync_dir(tmp_dir)

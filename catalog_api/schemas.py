@@ -1,17 +1,20 @@
-"""Public response models of the API.
+"""Public response models of the API, built from the typed records of the release contract.
 
-Kept apart from the release store's records (``Release``, ``Resource``) on purpose: the store's
-format may grow fields for the pipelines' needs without changing the API, and API-only fields
-(absolute URLs, links) never leak into the files on disk.
+Kept apart from the contract's records (``ReleaseDocument``, ``QualitySummary``, ``AttemptRecord``)
+on purpose: the release format may grow fields for the pipelines' needs without changing the API,
+and API-only fields (absolute URLs, links) never leak into the files on disk. Reading goes through
+the contract, which validates each document once; a release that breaks it is a server error (the
+one JSON error shape), never a response with silently nulled fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
+from catalog_api.release_contract import AttemptRecord, QualitySummary, ReleaseDocument
 from catalog_api.release_store import Attempt, Release
 
 if TYPE_CHECKING:
@@ -56,9 +59,9 @@ class QualityFailureOut(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    check: str | None = Field(default=None, description="Check name, e.g. `in_japan_latitude`.")
-    engine: str | None = Field(default=None, description="`great_expectations` or `dbt`.")
-    severity: str | None = Field(default=None, description="`error` blocks publication; `warn` is published and shown.")
+    check: str = Field(description="Check name, e.g. `in_japan_latitude`.")
+    engine: str = Field(description="`great_expectations` or `dbt`.")
+    severity: str = Field(description="`error` blocks publication; `warn` is published and shown.")
     column: str | None = Field(default=None, description="Column checked (for dbt: the model).")
     unexpected_count: int | None = Field(default=None, description="Rows that failed the check.")
     sample: list[Any] = Field(default_factory=list, description="A few failing values.")
@@ -82,26 +85,21 @@ class AttemptOut(BaseModel):
 
     @classmethod
     def from_attempt(cls, attempt: Attempt, urls: CatalogueUrls) -> AttemptOut:
-        """Summarise attempt.json; its quality may be nested (``quality``) or, tolerated, flat."""
-        document = attempt.document if isinstance(attempt.document, Mapping) else {}
-        quality = document.get("quality")
-        quality = quality if isinstance(quality, Mapping) else document
-        report = quality.get("report")
-        release_version = document.get("release_version")
+        """Summarise attempt.json (an :class:`AttemptRecord`); ``report`` only if the attempt holds it."""
+        record = AttemptRecord.from_json(attempt.document)
+        quality = record.quality
         return cls(
             id=attempt.id,
-            checked_at=_str_or_none(quality.get("checked_at")),
-            status=_str_or_none(quality.get("status")) or "not_checked",
-            checks_passed=_int_or_none(quality.get("checks_passed")),
-            checks_failed=_int_or_none(quality.get("checks_failed")),
-            checks_warned=_int_or_none(quality.get("checks_warned")),
-            published=document.get("published") is True,
-            release_version=_int_or_none(release_version),
-            failures=_failures(quality.get("failures")),
-            report=(
-                urls.attempt_file(attempt.dataset_id, attempt.id, report)
-                if isinstance(report, str) and report in attempt.files
-                else None
+            checked_at=quality.checked_at,
+            status=quality.status,
+            checks_passed=quality.checks_passed,
+            checks_failed=quality.checks_failed,
+            checks_warned=quality.checks_warned,
+            published=record.published,
+            release_version=record.release_version,
+            failures=[QualityFailureOut.model_validate(f.to_json()) for f in quality.failures],
+            report=_report_url(
+                quality, attempt.files, lambda name: urls.attempt_file(attempt.dataset_id, attempt.id, name)
             ),
         )
 
@@ -142,68 +140,25 @@ class QualityOut(BaseModel):
     @classmethod
     def from_release(cls, release: Release, urls: CatalogueUrls) -> QualityOut:
         """The release's ``quality`` with ``report`` (a file of the release) as an absolute URL."""
-        raw = release.metadata.get("quality")
-        raw = dict(raw) if isinstance(raw, Mapping) else {}
-        raw.pop("latest_attempt", None)
-        report = raw.get("report")
-        known = {r.name for r in release.resources}
-        engines = raw.get("engines")
-        return cls.model_validate(
-            {
-                **raw,
-                "status": _str_or_none(raw.get("status")) or "not_checked",
-                "checked_at": _str_or_none(raw.get("checked_at")),
-                "checks_passed": _int_or_none(raw.get("checks_passed")),
-                "checks_failed": _int_or_none(raw.get("checks_failed")),
-                "checks_warned": _int_or_none(raw.get("checks_warned")),
-                "engines": [str(e) for e in engines] if isinstance(engines, list) else None,
-                "report": (
-                    urls.version_file(release.dataset_id, release.version, report)
-                    if isinstance(report, str) and report in known
-                    else None
-                ),
-                "failures": _failures(raw.get("failures")),
-            }
-        )
+        return cls.from_document(release, ReleaseDocument.from_json(release.metadata), urls)
+
+    @classmethod
+    def from_document(cls, release: Release, document: ReleaseDocument, urls: CatalogueUrls) -> QualityOut:
+        """As :meth:`from_release`, for a release whose metadata was already read."""
+        quality = document.quality
+        names = {r.name for r in release.resources}
+        report = _report_url(quality, names, lambda name: urls.version_file(release.dataset_id, release.version, name))
+        # Keys of an older verdict (``engine``, ``checks``) pass through; latest_attempt is the API's own.
+        passthrough = {k: v for k, v in quality.to_json().items() if k != "latest_attempt"}
+        return cls.model_validate({**passthrough, "report": report})
 
 
-def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+def _report_url(quality: QualitySummary, files: Collection[str], url_of: Callable[[str], str]) -> str | None:
+    """Absolute URL of the quality report, or None when the release or attempt holds no such file.
 
-
-def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _failures(value: object) -> list[QualityFailureOut]:
-    """Failed checks, keeping every entry readable even if a field has an unexpected type.
-
-    The quality object is written by the pipeline, not the API; a surprise there must degrade
-    one field to null, never turn a dataset response into a 500.
+    A report name that is not a file of its release would be a dead link, so it is not offered.
     """
-    if not isinstance(value, list):
-        return []
-    failures = []
-    for entry in value:
-        if not isinstance(entry, Mapping):
-            continue
-        sample, partitions = entry.get("sample"), entry.get("partitions")
-        failures.append(
-            QualityFailureOut.model_validate(
-                {
-                    **entry,
-                    "check": _str_or_none(entry.get("check")),
-                    "engine": _str_or_none(entry.get("engine")),
-                    "severity": _str_or_none(entry.get("severity")),
-                    "column": _str_or_none(entry.get("column")),
-                    "unexpected_count": _int_or_none(entry.get("unexpected_count")),
-                    "sample": sample if isinstance(sample, list) else [],
-                    "partitions": partitions if isinstance(partitions, list) else [],
-                    "notes": _str_or_none(entry.get("notes")),
-                }
-            )
-        )
-    return failures
+    return url_of(quality.report) if quality.report is not None and quality.report in files else None
 
 
 class DatasetQualityOut(BaseModel):
@@ -254,19 +209,19 @@ class DatasetOut(BaseModel):
     @classmethod
     def from_release(cls, release: Release, urls: CatalogueUrls) -> DatasetOut:
         """Build the public object: metadata passthrough, then the guaranteed fields on top."""
-        metadata = {k: v for k, v in release.metadata.items() if k not in ("resources", "links")}
-        title = metadata.get("title")
+        document = ReleaseDocument.from_json(release.metadata)
+        passthrough = {k: v for k, v in document.to_json().items() if k not in ("resources", "links")}
         data = {
-            **metadata,
+            **passthrough,
             "id": release.dataset_id,
-            "title": str(title) if title not in (None, "") else release.dataset_id,
-            "title_en": metadata.get("title_en"),
-            "description": metadata.get("description"),
-            "publisher": metadata.get("publisher"),
-            "license": _license(metadata.get("license")),
+            "title": document.title or release.dataset_id,
+            "title_en": document.title_en,
+            "description": document.description,
+            "publisher": document.publisher,
+            "license": LicenseOut.model_validate(document.license.to_json()) if document.license else None,
             "version": release.version,
             "content_hash": release.content_hash,
-            "row_count": metadata.get("row_count"),
+            "row_count": document.row_count,
             "updated_at": release.created_at,
             "created_at": release.created_at,
             "resources": [
@@ -280,7 +235,7 @@ class DatasetOut(BaseModel):
                 )
                 for r in release.resources
             ],
-            "quality": QualityOut.from_release(release, urls),
+            "quality": QualityOut.from_document(release, document, urls),
             "links": DatasetLinks(
                 self_=urls.dataset(release.dataset_id),
                 versions=urls.versions(release.dataset_id),
@@ -289,15 +244,6 @@ class DatasetOut(BaseModel):
             ),
         }
         return cls.model_validate(data)
-
-
-def _license(value: object) -> LicenseOut | None:
-    """Accept a licence as an object or, from older releases, as a bare id string."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        return LicenseOut(id=value)
-    return LicenseOut.model_validate(value)
 
 
 class DatasetList(BaseModel):

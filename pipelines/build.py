@@ -1,92 +1,59 @@
-"""The whole build as Dagster runs: what `tdpf build` does, and what the tests run.
+"""A build as Dagster runs: only what changed, in job order; what `tdpf build`, the schedule and the sensors run.
 
-DuckDB takes one writer at a time, and the graph mixes unpartitioned assets with assets
-partitioned by publisher and by JST day, which Dagster runs separately. So a build is four
-runs, in order:
-
-1. ``tdpf_prepare`` — every unpartitioned asset that needs no partitioned data
-   (bureau report, smart-pole register, their dbt models);
-2. ``municipal_registers`` — the registers of every publisher of the source registry, as one
-   run over all publisher partitions;
-3. ``smart_pole_daily`` — the day-partitioned assets, for every day that has feed files,
-   as one run over the range (single-run backfill: one vectorised load);
-4. ``tdpf_publish`` — everything downstream of partitioned data: the standard sets' dbt
-   models, every dataset's quality gate, releases (a failed gate holds back its dataset only).
-
-A failed run stops the build: nothing after it runs, so nothing is published.
+The planner (``pipelines/changes.py``) says which assets and partitions must run; here they
+become runs of the four jobs (``pipelines/defs/jobs.py``), in order, each a subset of its job:
+the changed unpartitioned assets, the changed publishers and days (contiguous partitions share a
+run: a single-run backfill), then publication of exactly the datasets whose model ran. A failed
+run stops the build: nothing after it runs, so nothing more is published.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
-
-from typing import TYPE_CHECKING
 
 import dagster as dg
 
-if TYPE_CHECKING:
-    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+from pipelines.changes import History, Inputs, Plan, plan_build
+from pipelines.dbt_manifest import load_manifest
+from pipelines.defs.jobs import BUILD_JOBS, DAILY_JOB, PUBLISH_JOB, REGISTERS_JOB
+from pipelines.paths import DataHome
 
-PREPARE_JOB = "tdpf_prepare"
-REGISTERS_JOB = "municipal_registers"
-DAILY_JOB = "smart_pole_daily"
-PUBLISH_JOB = "tdpf_publish"
-PUBLISH_GROUP = "publish"  # the release assets (pipelines/defs/publish.py)
-
-
-def partitioned_selection(
-    assets: Sequence[dg.AssetsDefinition | dg.AssetSpec], partitions_def: dg.PartitionsDefinition | None = None
-) -> dg.AssetSelection:
-    """The assets partitioned by ``partitions_def`` (by anything, when it is None)."""
-    keys = [
-        key for a in assets if isinstance(a, dg.AssetsDefinition) and a.partitions_def is not None
-        and (partitions_def is None or a.partitions_def == partitions_def)
-        for key in a.keys
-    ]
-    return dg.AssetSelection.assets(*keys)
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
 
 
-def build_jobs(
-    assets: Sequence[dg.AssetsDefinition], daily: dg.PartitionsDefinition, publishers: dg.PartitionsDefinition,
-    gates: Sequence[dg.AssetChecksDefinition] = (),
-) -> list[UnresolvedAssetJobDefinition]:
-    """The four jobs of a build (see the module docstring).
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a build: a job, the subset of it to run, and its partition range (if any)."""
 
-    The quality gates run in the publish job only, whichever job builds the model they check:
-    a gate's blocking failure then holds back that dataset's release in the same run and nothing
-    else (in an earlier job it would fail that run and stop the whole build).
-    """
-    gate_checks = dg.AssetSelection.checks(*[key for g in gates for key in g.check_keys])
-    partitioned = partitioned_selection(assets)
-    releases = dg.AssetSelection.groups(PUBLISH_GROUP)
-    downstream = (partitioned.downstream() - partitioned) | releases
-    return [
-        dg.define_asset_job(
-            PREPARE_JOB, selection=dg.AssetSelection.all() - partitioned - downstream - gate_checks,
-            description="Ingest the bureau report and the smart-pole register; build their dbt models.",
-        ),
-        dg.define_asset_job(
-            REGISTERS_JOB, selection=partitioned_selection(assets, publishers) - gate_checks, partitions_def=publishers,
-            description="Load the registers of one or more publishers (全国地方公共団体コード) into the raw standard-set tables.",
-        ),
-        dg.define_asset_job(
-            DAILY_JOB, selection=partitioned_selection(assets, daily) - gate_checks, partitions_def=daily,
-            description="Load one or more JST days of smart-pole feeds and build their daily marts.",
-        ),
-        dg.define_asset_job(
-            PUBLISH_JOB, selection=(downstream - gate_checks) | gate_checks,
-            description="Run every dataset's quality gate and publish the datasets that pass.",
-        ),
-    ]
+    job: str
+    assets: frozenset[dg.AssetKey]
+    checks: frozenset[dg.AssetCheckKey]
+    partitions: tuple[str, ...] = ()
+
+    @property
+    def tags(self) -> dict[str, str]:
+        if not self.partitions:
+            return {}
+        return {RANGE_START: self.partitions[0], RANGE_END: self.partitions[-1]}
+
+    def describe(self) -> str:
+        where = ""
+        if self.partitions:
+            first, last = self.partitions[0], self.partitions[-1]
+            where = f" [{first}]" if first == last else f" [{first} … {last}, {len(self.partitions)}]"
+        return f"{self.job}{where}: {len(self.assets)} assets, {len(self.checks)} checks"
 
 
 @dataclass
 class BuildOutcome:
     """The runs a build made, in order; the build stopped at the first failure."""
 
+    plan: Plan
+    runs: list[RunSpec]
     results: list[dg.ExecuteInProcessResult]
 
     @property
@@ -94,38 +61,116 @@ class BuildOutcome:
         return all(r.success for r in self.results)
 
 
-def run_build(
-    defs: dg.Definitions,
-    instance: dg.DagsterInstance,
-    days: Sequence[date],
-    logger_defs: Mapping[str, dg.LoggerDefinition] | None = None,
-    run_config: Mapping[str, Any] | None = None,
-) -> BuildOutcome:
-    """Run prepare, every publisher, the daily range (when there are days) and publish; stop at a failure."""
-    outcome = BuildOutcome([])
-    publishers_def = defs.resolve_job_def(REGISTERS_JOB).partitions_def
-    publishers = publishers_def.get_partition_keys() if publishers_def else []
-    plan: list[tuple[str, dict[str, str]]] = [(PREPARE_JOB, {})]
-    if publishers:
-        plan.append((REGISTERS_JOB, {
-            "dagster/asset_partition_range_start": min(publishers),
-            "dagster/asset_partition_range_end": max(publishers),
-        }))
-    if days:
-        first, last = min(days).isoformat(), max(days).isoformat()
-        plan.append((DAILY_JOB, {
-            "dagster/asset_partition_range_start": first,
-            "dagster/asset_partition_range_end": last,
-        }))
-    plan.append((PUBLISH_JOB, {}))
-    for name, tags in plan:
-        job = defs.resolve_job_def(name)
+def plan_for(home: DataHome, defs: dg.Definitions, instance: dg.DagsterInstance,
+             full: bool = False, embed: bool = True) -> tuple[Plan, list[RunSpec]]:
+    """What a build of ``home`` must run now: the one entry point of the CLI, the schedule and the sensors.
+
+    ``embed`` puts the embedded default into empty landing folders first (what a build does;
+    the sensors only look).
+    """
+    from pipelines.defs.landing import current_inputs
+    from pipelines.defs.quality import release_gates
+    from pipelines.defs.standard_sets import load_standard_inputs
+
+    spec, registry = load_standard_inputs()
+    manifest_path = home.dbt_target / "manifest.json"
+    inputs = current_inputs(home, spec, registry, manifest_path, embed=embed)
+    return plan_runs(defs, instance, inputs, release_gates(load_manifest(manifest_path)), full=full)
+
+
+def plan_runs(defs: dg.Definitions, instance: dg.DagsterInstance, inputs: Inputs,
+              gates: Mapping[dg.AssetKey, tuple[dg.AssetCheckKey, str]], full: bool = False) -> tuple[Plan, list[RunSpec]]:
+    """What must run (the plan) and the runs that do it, in order."""
+    asset_graph = defs.resolve_asset_graph()
+    plan = plan_build(asset_graph, History(instance), inputs, gates, full=full)
+    return plan, runs_for(defs, plan, gates)
+
+
+def runs_for(defs: dg.Definitions, plan: Plan, gates: Mapping[dg.AssetKey, tuple[dg.AssetCheckKey, str]]) -> list[RunSpec]:
+    """The plan as runs of the build's jobs, in job order."""
+    if plan.empty:
+        return []
+    asset_graph = defs.resolve_asset_graph()
+    gate_checks = {key for checks_def in defs.asset_checks or [] for key in checks_def.check_keys}
+    membership = {name: set(defs.resolve_job_def(name).asset_layer.selected_asset_keys) for name in BUILD_JOBS}
+    planned = plan.assets()
+    runs: list[RunSpec] = []
+    for name in BUILD_JOBS:
+        selected = planned & membership[name]
+        if not selected:
+            continue
+        checks = _checks_for(asset_graph, selected, gate_checks, gates, in_publish=name == PUBLISH_JOB)
+        if name in (REGISTERS_JOB, DAILY_JOB):
+            runs.extend(_partitioned_runs(name, plan, selected, checks, daily=name == DAILY_JOB))
+        else:
+            runs.append(RunSpec(name, frozenset(selected), frozenset(checks)))
+    return runs
+
+
+def _checks_for(asset_graph: Any, selected: set[dg.AssetKey], gate_checks: set[dg.AssetCheckKey],
+                gates: Mapping[dg.AssetKey, tuple[dg.AssetCheckKey, str]], in_publish: bool) -> set[dg.AssetCheckKey]:
+    """The checks of the selected assets; in the publish run also the gates of the releases it runs.
+
+    Gates run only in the publish job (see defs/jobs.py), on models built there or earlier.
+    """
+    checks = {key for asset in selected for key in asset_graph.get(asset).check_keys if key not in gate_checks}
+    if in_publish:
+        models = {gates[r][0].asset_key for r in selected if r in gates}
+        checks |= {key for key in gate_checks if key.asset_key in models}
+    return checks
+
+
+def _partitioned_runs(job: str, plan: Plan, selected: set[dg.AssetKey], checks: set[dg.AssetCheckKey],
+                      daily: bool) -> list[RunSpec]:
+    """One run per contiguous range of partitions that need the same assets."""
+    by_partition: dict[str, frozenset[dg.AssetKey]] = {}
+    for key in selected:
+        for partition in plan.partitions_of(key):
+            by_partition[partition] = by_partition.get(partition, frozenset()) | {key}
+    runs: list[RunSpec] = []
+    group: list[str] = []
+    for partition in sorted(by_partition):
+        if group and not _contiguous(group[-1], partition, daily) or group and by_partition[group[-1]] != by_partition[partition]:
+            runs.append(_range_run(job, group, by_partition, checks))
+            group = []
+        group.append(partition)
+    if group:
+        runs.append(_range_run(job, group, by_partition, checks))
+    return runs
+
+
+def _range_run(job: str, group: list[str], by_partition: Mapping[str, frozenset[dg.AssetKey]],
+               checks: set[dg.AssetCheckKey]) -> RunSpec:
+    assets = by_partition[group[0]]
+    return RunSpec(job, assets, frozenset(c for c in checks if c.asset_key in assets), tuple(group))
+
+
+def _contiguous(previous: str, partition: str, daily: bool) -> bool:
+    """Days must follow each other (a range covers every day between); publishers need not.
+
+    A publisher range covers every publisher between its ends in the registry's order, so
+    publishers run one range per run of neighbours too: only neighbours in the sorted list of
+    *changed* publishers that are also neighbours in the registry would be safe, which the caller
+    cannot see; one run per publisher is the safe choice.
+    """
+    if daily:
+        return date.fromisoformat(partition) - date.fromisoformat(previous) == timedelta(days=1)
+    return False
+
+
+def execute_runs(defs: dg.Definitions, instance: dg.DagsterInstance, runs: Sequence[RunSpec],
+                 logger_defs: Mapping[str, dg.LoggerDefinition] | None = None,
+                 run_config: Mapping[str, Any] | None = None) -> list[dg.ExecuteInProcessResult]:
+    """Run each in order; stop at the first failure."""
+    results: list[dg.ExecuteInProcessResult] = []
+    for spec in runs:
+        job = defs.resolve_job_def(spec.job).get_subset(
+            asset_selection=set(spec.assets), asset_check_selection=set(spec.checks))
         if logger_defs:
             job = job.with_logger_defs(dict(logger_defs))
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=tags, run_config=dict(run_config or {}),
-        )
-        outcome.results.append(result)
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=spec.tags,
+                                        run_config=dict(run_config or {}))
+        results.append(result)
         if not result.success:
             break
-    return outcome
+    return results

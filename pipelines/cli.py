@@ -21,6 +21,9 @@ from pipelines.paths import PROJECT_ROOT, DataHome, data_home, export_environmen
 if TYPE_CHECKING:
     import dagster as dg
 
+    from pipelines.build import RunSpec
+    from pipelines.changes import Plan
+
 app = typer.Typer(
     help="TDPF data platform: build the open-data releases and serve the catalogue.",
     no_args_is_help=True,
@@ -32,28 +35,30 @@ console = Console(stderr=True, soft_wrap=True)
 @app.command()
 def build(
     select: Annotated[
-        str, typer.Option(help="Dagster asset selection, e.g. 'group:ingest' or 'raw/bureau_budget_lines*' (that asset and everything downstream).")
+        str, typer.Option(help="Dagster asset selection, e.g. 'group:ingest' or 'raw/bureau_budget_lines*' (that asset and everything downstream); runs it whether or not it changed.")
     ] = "*",
+    full: Annotated[bool, typer.Option("--full", help="Rebuild everything, changed or not.")] = False,
 ) -> None:
-    """Ingest the landing files, run dbt and its tests, and publish releases (one Dagster run).
+    """Ingest what changed in the landing files, run dbt and its tests on what depends on it, and publish.
 
-    Prints one line per step plus dbt's own progress. The run is recorded in the data
-    directory's Dagster instance, so it shows up in the UI (`make dev`) with every event. On
-    failure the previous releases stay published and the command exits with status 1.
+    A build redoes only what changed since the last one (landing files by content, code, the
+    quality suites): nothing changed means no dbt run and no new release, said in one line.
+    `--full` rebuilds everything. The runs are recorded in the data directory's Dagster instance,
+    so they show up in the UI (`make dev`) with every event. On failure the previous releases stay
+    published and the command exits with status 1.
     """
     home = data_home().ensure()
     export_environment(home)
     import dagster as dg
 
-    from pipelines.build import run_build
-    from pipelines.defs.smart_poles import ensure_embedded_smart_poles
+    from pipelines.build import execute_runs, plan_for
     from pipelines.definitions import build_definitions
+    from pipelines.defs.landing import ensure_embedded
     from pipelines.progress import progress_logger
-    from pipelines.smart_poles.ingest import days_with_files
 
     console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
     with console.status("Preparing the embedded sample and loading definitions (dbt parse on first use)…"):
-        landing = ensure_embedded_smart_poles(home)
+        ensure_embedded(home)
         defs = build_definitions(home)
     instance = dg.DagsterInstance.get()
     loggers = {"progress": progress_logger}
@@ -65,14 +70,31 @@ def build(
         ).with_logger_defs(loggers)
         results = [job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)]
     else:
-        days = days_with_files(landing / "feeds")
-        console.print(f"smart-pole feeds: {len(days)} day(s) {days[0] if days else ''}…{days[-1] if days else ''}")
-        results = run_build(defs, instance, days, loggers, run_config).results
+        plan, runs = plan_for(home, defs, instance, full=full)
+        if not runs:
+            console.print("Nothing changed since the last build (landing files, code, quality suites): "
+                          "no dbt run, nothing published. `tdpf build --full` rebuilds everything.")
+            return
+        _print_plan(plan, runs)
+        results = execute_runs(defs, instance, runs, loggers, run_config)
     failed = [r for r in results if not r.success]
     if failed:
         _report_failure(failed[0])
         raise typer.Exit(code=1)
-    _report_releases(home)
+    _report_releases(home, results)
+
+
+def _print_plan(plan: "Plan", runs: "list[RunSpec]") -> None:
+    """Why the build runs (the changes that start it, grouped) and the runs it makes."""
+    grouped: dict[str, list[str]] = {}
+    for reason in plan.reasons:
+        where = f"[{reason.partition}]" if reason.partition else ""
+        grouped.setdefault(reason.why, []).append(f"{reason.asset.to_user_string()}{where}")
+    for why, nodes in grouped.items():
+        shown = ", ".join(nodes[:4]) + (f" and {len(nodes) - 4} more" if len(nodes) > 4 else "")
+        console.print(f"changed — {why}: {shown}")
+    for number, spec in enumerate(runs, 1):
+        console.print(f"[bold]run {number}/{len(runs)}[/bold] {spec.describe()}")
 
 
 def _report_failure(result: "dg.ExecuteInProcessResult") -> None:
@@ -91,15 +113,27 @@ def _report_failure(result: "dg.ExecuteInProcessResult") -> None:
         console.print(f"  [yellow]–[/yellow] skipped because an upstream step failed: {', '.join(skipped)}")
 
 
-def _report_releases(home: DataHome) -> None:
+def _report_releases(home: DataHome, results: "list[dg.ExecuteInProcessResult]") -> None:
+    """The releases this build checked: a new version, or unchanged content."""
     from catalog_api.release_store import ReleaseStore
 
-    releases = ReleaseStore(home.releases).list_current()
-    table = Table(title="Published releases")
-    for col in ("dataset", "version", "rows", "content hash"):
+    checked = {
+        event.asset_key.path[-1]: event.step_materialization_data.materialization.metadata
+        for result in results for event in result.get_asset_materialization_events()
+        if event.asset_key and event.asset_key.path[0] == "release"
+    }
+    current = {r.dataset_id: r for r in ReleaseStore(home.releases).list_current()}
+    table = Table(title=f"Releases checked by this build ({len(checked)} of {len(current)} datasets)")
+    for col in ("dataset", "version", "rows", "content hash", "this build"):
         table.add_column(col)
-    for r in releases:
-        table.add_row(r.dataset_id, str(r.version), str(r.metadata.get("row_count", "")), r.content_hash[:16])
+    for metadata in sorted(checked.values(), key=lambda m: str(m["dataset_id"].value)):
+        dataset = str(metadata["dataset_id"].value)
+        release = current.get(dataset)
+        if release is None:
+            continue
+        verb = "new version" if metadata["new_release"].value else "unchanged"
+        table.add_row(dataset, str(release.version), str(release.metadata.get("row_count", "")),
+                      release.content_hash[:16], verb)
     Console().print(table)
 
 

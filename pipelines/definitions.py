@@ -11,14 +11,14 @@ import json
 
 import dagster as dg
 
-from pipelines.build import build_jobs
 from pipelines.defs.bureau_report import INGEST_ASSETS
+from pipelines.defs.jobs import build_jobs
 from pipelines.defs.project import dbt_project_for
 from pipelines.defs.publish import build_publish_assets
 from pipelines.defs.quality import build_quality_gates, gate_targets
 from pipelines.defs.resources import build_resources
 from pipelines.defs.smart_poles import SMART_POLE_ASSETS, smart_pole_days
-from pipelines.defs.smart_pole_automation import build_automation
+from pipelines.defs.automation import build_automation
 from pipelines.defs.standard_sets import build_catalogue_asset, build_standard_assets, load_standard_inputs
 from pipelines.defs.transform import build_daily_dbt_assets, build_dbt_assets
 from pipelines.paths import DataHome, data_home, export_environment
@@ -40,8 +40,9 @@ def build_definitions(home: DataHome) -> dg.Definitions:
     publish = build_publish_assets(manifest, targets)
     assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, registers, catalogue, dbt_models, daily_models, *publish]
     jobs = build_jobs(assets, smart_pole_days, publishers, gates)
-    schedules, sensors = build_automation(home, jobs)
-    return dg.Definitions(
+    built: list[dg.Definitions] = []  # the automation plans against these definitions, once they exist
+    schedules, sensors = build_automation(home, jobs, lambda: built[0])
+    definitions = dg.Definitions(
         assets=assets,
         asset_checks=gates,
         jobs=jobs,
@@ -50,6 +51,8 @@ def build_definitions(home: DataHome) -> dg.Definitions:
         resources=build_resources(home, project),
         executor=dg.in_process_executor,
     )
+    built.append(definitions)
+    return definitions
 
 
 @dg.definitions

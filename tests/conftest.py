@@ -37,6 +37,32 @@ def run_tdpf(
 
 
 @pytest.fixture(scope="session")
+def parsed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory whose dbt project is parsed (manifest ready) but nothing is built: for the
+    quick tests that load the definitions. Copy it (``parsed_home_copy``) before changing it."""
+    from pipelines.defs.project import dbt_project_for
+    from pipelines.paths import DataHome, export_environment
+
+    home = DataHome(tmp_path_factory.mktemp("parsed") / "data").ensure()
+    saved = dict(os.environ)
+    try:
+        export_environment(home)  # dbt from this environment's bin folder
+        dbt_project_for(home)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return home.root
+
+
+@pytest.fixture()
+def parsed_home_copy(parsed_home: Path, tmp_path: Path) -> Path:
+    """A private copy of ``parsed_home`` (dbt's partial parsing survives the move)."""
+    target = tmp_path / "data"
+    shutil.copytree(parsed_home, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
 def built_user_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty HOME given to the build of ``built_home``; it must stay empty."""
     return tmp_path_factory.mktemp("user_home")

@@ -406,6 +406,20 @@ def test_missing_release_file_gives_500_error_shape_not_a_traceback(tmp_path: Pa
     assert "Traceback" not in response.text
 
 
+def test_release_breaking_the_contract_gives_500_error_shape_not_nulled_fields(tmp_path: Path) -> None:
+    """Reading is strict: a row count that is text is a broken release, not a dataset with a null count."""
+    home = tmp_path / "home"
+    source = tmp_path / "x.csv"
+    source.write_bytes(b"\xef\xbb\xbfa\r\n1\r\n")
+    ReleaseStore(home / "releases").publish("broken", {"data.csv": source}, {"title": "壊れた", "row_count": "1"})
+    with run_api_server(home) as url:
+        response = httpx.get(f"{url}/api/v1/datasets/broken")
+        csv = httpx.get(f"{url}/api/v1/datasets/broken/data.csv")
+    body = assert_error_shape(response, 500)
+    assert body["error"] == "internal server error"
+    assert csv.status_code == 200  # the files themselves are still served
+
+
 def test_settings_resolve_home_against_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from catalog_api.settings import Settings
 

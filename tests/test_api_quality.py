@@ -134,9 +134,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Fabricated:
 
     # legacy: published before the gate existed (no quality key at all).
     _publish(store, staging, "legacy", "n\r\n1\r\n", {"title": "旧リリース"}, None)
-    # old_quality: the pre-gate dbt-only verdict, a report name that is not a file, junk failures.
-    old = {"status": "passed", "checks_passed": 3, "checks_failed": 0, "checks": ["a", "b", "c"],
-           "engine": "dbt tests", "report": "missing.html", "failures": ["junk", {"check": 7, "sample": "x"}]}
+    # old_quality: the pre-gate dbt-only verdict (no checked_at, engines or failures; keys of its own),
+    # with a report name that is no file of the release.
+    old = {"status": "passed", "checks_passed": 3, "checks_failed": 0, "checks_warned": 0, "checks": ["a", "b", "c"],
+           "engine": "dbt tests", "report": "missing.html"}
     _publish(store, staging, "old_quality", "n\r\n2\r\n", {"title": "旧品質"}, old)
     return made
 
@@ -238,8 +239,8 @@ def test_releases_from_before_the_gate_still_serve(client: httpx.Client) -> None
     old = client.get("/api/v1/datasets/old_quality").json()["quality"]
     assert old["status"] == "passed" and old["checks_passed"] == 3
     assert old["engine"] == "dbt tests" and old["checks"] == ["a", "b", "c"]  # unknown keys pass through
+    assert old["checked_at"] is None and old["engines"] is None and old["failures"] == []
     assert old["report"] is None  # "missing.html" is no file of the release: no dead link
-    assert [f["check"] for f in old["failures"]] == [None]  # the junk entry is dropped, not a 500
     for path in ("/", "/datasets/legacy", "/datasets/old_quality"):
         assert client.get(path).status_code == 200, path
 

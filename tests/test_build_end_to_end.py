@@ -132,7 +132,7 @@ def test_dagster_run_and_dbt_artifacts_stay_in_the_data_directory(built_home: Pa
     instance = dg.DagsterInstance.from_config(str(built_home / "dagster"))
     runs = instance.get_runs()
     assert runs and runs[0].status == dg.DagsterRunStatus.SUCCESS
-    assert (built_home / "dbt" / "target" / "build" / "run_results.json").exists()
+    assert (built_home / "dbt" / "target" / "run_results.json").exists()
     assert (built_home / "warehouse" / "tdpf.duckdb").exists()
     index = json.loads((built_home / "releases" / "index.json").read_text(encoding="utf-8"))
     assert BUREAU_DATASETS <= set(index["datasets"])

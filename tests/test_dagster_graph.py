@@ -1,4 +1,4 @@
-"""The Dagster code location: loading, structure, and a real in-process run of the whole graph."""
+"""The Dagster code location: loading, structure, and the events of the real build all tests share."""
 
 from __future__ import annotations
 
@@ -10,11 +10,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.build import run_build
 from pipelines.definitions import build_definitions
-from pipelines.defs.smart_poles import ensure_embedded_smart_poles
 from pipelines.paths import DataHome
-from pipelines.smart_poles.ingest import days_with_files
 from pipelines.standard.spec import load_spec
 from tests.conftest import REPO
 
@@ -22,38 +19,43 @@ EXPECTED_GROUPS = {"ingest", "transform", "publish"}
 
 
 @pytest.fixture(scope="module")
-def graph_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dg.Definitions, "AllEvents", Path]:
-    """Materialise every asset of a fresh data directory once, in process, with the real resources:
+def graph_run(built_home: Path) -> tuple[dg.Definitions, "AllEvents", Path]:
+    """The events of the shared build (`tdpf build` of the embedded default), from its Dagster instance:
     the unpartitioned assets, every simulated day of the partitioned ones, then publication."""
-    home = DataHome(tmp_path_factory.mktemp("graph") / "data")
     saved = dict(os.environ)
     try:
-        defs = build_definitions(home)
-        landing = ensure_embedded_smart_poles(home)
-        outcome = run_build(defs, dg.DagsterInstance.ephemeral(), days_with_files(landing / "feeds"))
+        defs = build_definitions(DataHome(built_home))
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return defs, AllEvents(outcome.results), home.root
+    instance = dg.DagsterInstance.from_config(str(built_home / "dagster"))
+    try:
+        events = AllEvents(instance)
+    finally:
+        instance.dispose()
+    return defs, events, built_home
 
 
 class AllEvents:
-    """The events of the build's runs, as one result."""
+    """Every event of every run the build made, as one result."""
 
-    def __init__(self, results: list[dg.ExecuteInProcessResult]) -> None:
-        self.results = results
-        self.success = len(results) == 4 and all(r.success for r in results)  # prepare, registers, days, publish
-        self.all_events = [e for r in results for e in r.all_events]
+    def __init__(self, instance: dg.DagsterInstance) -> None:
+        runs = instance.get_runs()
+        self.jobs = sorted(r.job_name for r in runs)
+        self.success = bool(runs) and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+        self.all_events = [record.dagster_event for run in runs for record in instance.all_logs(run.run_id)
+                           if record.dagster_event is not None]
 
     def asset_materializations_for_node(self, node: str) -> list[dg.AssetMaterialization]:
-        return [m for r in self.results if node in {n.name for n in r.job_def.nodes}
-                for m in r.asset_materializations_for_node(node)]
+        return [e.event_specific_data.materialization for e in self.all_events
+                if e.event_type_value == "ASSET_MATERIALIZATION" and e.step_key == node]
 
 
 @pytest.mark.slow
 def test_whole_graph_materialises_into_a_temporary_data_directory(graph_run) -> None:  # type: ignore[no-untyped-def]
     defs, result, home = graph_run
-    assert result.success
+    assert result.success and result.jobs == sorted(["tdpf_prepare", "municipal_registers", "smart_pole_daily",
+                                                     "tdpf_publish"])
     materialised = {m.asset_key for m in result.asset_materializations_for_node("tdpf_dbt_models")}
     all_keys = set(defs.resolve_asset_graph().get_all_asset_keys())
     done = {e.asset_key for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
@@ -99,8 +101,9 @@ def test_dbt_tests_and_quality_gates_run_as_asset_checks_and_pass(graph_run) -> 
     assert {"dbt_tests", "humidity_0_to_100", "in_japan_latitude", "lg_code_local_government_code"} <= gates
 
 
-def test_assets_are_grouped_described_owned_and_kinded(tdpf_home: Path) -> None:
-    defs = build_definitions(DataHome(tdpf_home))
+def test_assets_are_grouped_described_owned_and_kinded(parsed_home_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TDPF_HOME", str(parsed_home_copy))
+    defs = build_definitions(DataHome(parsed_home_copy))
     specs = list(defs.resolve_all_asset_specs())
     assert {s.group_name for s in specs} >= EXPECTED_GROUPS
     for spec in specs:
@@ -113,8 +116,8 @@ def test_assets_are_grouped_described_owned_and_kinded(tdpf_home: Path) -> None:
     assert dg.AssetKey(["raw", "bureau_budget_lines"]) in {d.asset_key for d in stg.deps}
 
 
-def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
-    home = DataHome(tmp_path / "data").ensure()  # its dagster.yaml turns telemetry off
+def test_dagster_definitions_validate_passes(parsed_home_copy: Path) -> None:
+    home = DataHome(parsed_home_copy).ensure()  # its dagster.yaml turns telemetry off
     env = {**os.environ, "TDPF_HOME": str(home.root), "DAGSTER_HOME": str(home.dagster_home)}
     dagster = str(Path(sys.executable).parent / "dagster")
     proc = subprocess.run(

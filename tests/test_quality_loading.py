@@ -37,15 +37,15 @@ def _python(code: str, home: Path) -> str:
     return proc.stdout.strip().splitlines()[-1]
 
 
-def test_loading_the_definitions_does_not_import_great_expectations(tmp_path: Path) -> None:
+def test_loading_the_definitions_does_not_import_great_expectations(parsed_home_copy: Path, tmp_path: Path) -> None:
     code = ("import sys\n"
             "from pathlib import Path\n"
             "from pipelines.definitions import build_definitions\n"
             "from pipelines.paths import DataHome\n"
-            f"defs = build_definitions(DataHome(Path({str(tmp_path / 'data')!r})))\n"
+            f"defs = build_definitions(DataHome(Path({str(parsed_home_copy)!r})))\n"
             "assert len(list(defs.asset_checks)) >= 19  # one quality gate per published dataset\n"
             "print('great_expectations' in sys.modules)\n")
-    assert _python(code, tmp_path / "data") == "False"
+    assert _python(code, parsed_home_copy) == "False"
 
 
 def test_reading_every_shipped_suite_does_not_import_great_expectations(tmp_path: Path) -> None:

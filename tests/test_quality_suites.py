@@ -17,12 +17,14 @@ from tests.conftest import run_tdpf
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[type-arg]
-    """The dbt manifest, parsed by the real CLI, which also checks the suites are current."""
-    home = tmp_path_factory.mktemp("manifest") / "data"
-    result = run_tdpf(home, "quality", "generate", "--check")
-    assert result.returncode == 0, result.stdout + result.stderr  # checked-in suites match the dbt schema
-    return json.loads(DataHome(home).dbt_target.joinpath("manifest.json").read_text(encoding="utf-8"))
+def manifest(parsed_home: Path) -> dict:  # type: ignore[type-arg]
+    """The dbt manifest of the shared parsed data directory."""
+    return json.loads(DataHome(parsed_home).dbt_target.joinpath("manifest.json").read_text(encoding="utf-8"))
+
+
+def test_checked_in_suites_match_the_dbt_schema(parsed_home_copy: Path) -> None:
+    result = run_tdpf(parsed_home_copy, "quality", "generate", "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_published_dataset_has_a_suite_with_derived_and_hand_written_rules(manifest: dict) -> None:  # type: ignore[type-arg]

@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.build import DAILY_JOB
+from pipelines.defs.jobs import DAILY_JOB
 from pipelines.definitions import build_definitions
 from pipelines.paths import DataHome
 

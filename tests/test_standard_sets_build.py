@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from catalog_api.release_store import ReleaseStore
-from pipelines.build import REGISTERS_JOB
+from pipelines.defs.jobs import REGISTERS_JOB
 from pipelines.definitions import build_definitions
 from pipelines.paths import DataHome
 from pipelines.standard.normalise import check_digit
@@ -22,6 +22,8 @@ from pipelines.standard.registry import DEFAULT_REGISTRY, load_registry
 from pipelines.standard.samples import EMBEDDED_BAD_ROWS
 from pipelines.standard.spec import load_spec
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # the shared build
 
 SPEC = load_spec()
 REGISTRY = load_registry(DEFAULT_REGISTRY, frozenset(SPEC.ids))
@@ -128,7 +130,6 @@ SHIBUYA_CSV = (
 )
 
 
-@pytest.mark.slow
 def test_a_new_municipality_is_published_after_make_build_with_no_code_change(home_copy: Path, tmp_path: Path) -> None:
     registry = tmp_path / "registry"
     shutil.copytree(DEFAULT_REGISTRY, registry)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi import Path as PathParam
@@ -28,6 +29,7 @@ from catalog_api.deps import (
     VersionReleaseDep,
 )
 from catalog_api.errors import ERROR_RESPONSES
+from catalog_api.release_contract import API_DATASETS, Paths, PathTemplate
 from catalog_api.release_store import ATTEMPT_FILE, METADATA_FILE, Attempt, Release, ReleaseStore, media_type_for
 from catalog_api.schemas import (
     AttemptOut,
@@ -39,7 +41,21 @@ from catalog_api.schemas import (
     VersionOut,
 )
 
-router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"], responses=ERROR_RESPONSES)
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Any])
+
+router = APIRouter(prefix=API_DATASETS, tags=["datasets"], responses=ERROR_RESPONSES)
+
+
+def _get(template: PathTemplate, **options: Any) -> Callable[[_Endpoint], _Endpoint]:
+    """Declare a GET route from the release contract's template: its path, name and operation id.
+
+    The contract is the one place that knows the URL layout; links built from the same templates
+    therefore always point at a route, and operation ids stay stable.
+    """
+    return router.get(
+        template.relative_to(API_DATASETS), name=template.route_name, operation_id=template.route_name, **options
+    )
+
 
 #: The current file may change with the next release; a short max-age bounds staleness.
 CURRENT_CACHE_CONTROL = "public, max-age=60"
@@ -66,7 +82,7 @@ _FILE_RESPONSES = {
 }
 
 
-@router.get("", operation_id="list_datasets", name="list_datasets", response_model=DatasetList)
+@_get(Paths.DATASETS, response_model=DatasetList)
 def list_datasets(store: StoreDep, urls: UrlsDep) -> DatasetList:
     """The catalogue: the current release of every published dataset, sorted by id."""
     results = [
@@ -76,7 +92,7 @@ def list_datasets(store: StoreDep, urls: UrlsDep) -> DatasetList:
     return DatasetList(count=len(results), results=results)
 
 
-@router.get("/{dataset_id}", operation_id="get_dataset", name="get_dataset", response_model=DatasetOut)
+@_get(Paths.DATASET, response_model=DatasetOut)
 def get_dataset(release: CurrentReleaseDep, store: StoreDep, urls: UrlsDep) -> DatasetOut:
     """One dataset as its current release describes it, with absolute download URLs.
 
@@ -85,12 +101,7 @@ def get_dataset(release: CurrentReleaseDep, store: StoreDep, urls: UrlsDep) -> D
     return DatasetOut.from_current(release, urls, store.latest_attempt(release.dataset_id))
 
 
-@router.get(
-    "/{dataset_id}/quality",
-    operation_id="get_dataset_quality",
-    name="get_dataset_quality",
-    response_model=DatasetQualityOut,
-)
+@_get(Paths.QUALITY, response_model=DatasetQualityOut)
 def get_dataset_quality(
     dataset_id: Annotated[str, PathParam(description=DATASET_ID_DESCRIPTION)], store: StoreDep, urls: UrlsDep
 ) -> DatasetQualityOut:
@@ -131,13 +142,7 @@ def _release_and_attempt(store: ReleaseStore, dataset_id: str) -> tuple[Release 
         return None, None
 
 
-@router.get(
-    "/{dataset_id}/attempts/{attempt_id}/{filename}",
-    operation_id="get_attempt_file",
-    name="get_attempt_file",
-    response_class=FileResponse,
-    responses=_FILE_RESPONSES,
-)
+@_get(Paths.ATTEMPT_FILE, response_class=FileResponse, responses=_FILE_RESPONSES)
 def get_attempt_file(filename: AttemptFilenamePath, request: Request, attempt: AttemptDep) -> Response:
     """A file of a quality-gate attempt (its HTML report or attempt.json): immutable, cacheable for a year.
 
@@ -150,9 +155,7 @@ def get_attempt_file(filename: AttemptFilenamePath, request: Request, attempt: A
     return _file_response(request, path, stat_result, media_type, sha256, VERSIONED_CACHE_CONTROL, download_name)
 
 
-@router.get(
-    "/{dataset_id}/versions", operation_id="list_versions", name="list_versions", response_model=VersionList
-)
+@_get(Paths.VERSIONS, response_model=VersionList)
 def list_versions(releases: AllVersionsDep, store: StoreDep, urls: UrlsDep) -> VersionList:
     """Every published version, oldest first; each stays downloadable at its own URL."""
     current = store.current(releases[0].dataset_id)
@@ -170,24 +173,13 @@ def list_versions(releases: AllVersionsDep, store: StoreDep, urls: UrlsDep) -> V
     return VersionList(count=len(results), results=results)
 
 
-@router.get(
-    "/{dataset_id}/versions/{version}",
-    operation_id="get_version",
-    name="get_version",
-    response_model=DatasetOut,
-)
+@_get(Paths.VERSION, response_model=DatasetOut)
 def get_version(release: VersionReleaseDep, urls: UrlsDep) -> DatasetOut:
     """One dataset as a given (possibly old) version describes it."""
     return DatasetOut.from_release(release, urls)
 
 
-@router.get(
-    "/{dataset_id}/versions/{version}/{filename}",
-    operation_id="get_version_file",
-    name="get_version_file",
-    response_class=FileResponse,
-    responses=_FILE_RESPONSES,
-)
+@_get(Paths.VERSION_FILE, response_class=FileResponse, responses=_FILE_RESPONSES)
 def get_version_file(
     filename: FilenamePath, request: Request, release: VersionReleaseDep, store: StoreDep
 ) -> Response:
@@ -195,13 +187,7 @@ def get_version_file(
     return _serve_release_file(request, store, release, filename, VERSIONED_CACHE_CONTROL)
 
 
-@router.get(
-    "/{dataset_id}/{filename}",
-    operation_id="get_current_file",
-    name="get_current_file",
-    response_class=FileResponse,
-    responses=_FILE_RESPONSES,
-)
+@_get(Paths.CURRENT_FILE, response_class=FileResponse, responses=_FILE_RESPONSES)
 def get_current_file(
     filename: FilenamePath, request: Request, release: CurrentReleaseDep, store: StoreDep
 ) -> Response:

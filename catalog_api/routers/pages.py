@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from catalog_api.deps import AllVersionsDep, CurrentReleaseDep, StoreDep, UrlsDep
 from catalog_api.errors import ERROR_RESPONSES
+from catalog_api.release_contract import Paths
 from catalog_api.schemas import DatasetOut
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -123,7 +124,9 @@ _SHOWN_KEYS = frozenset(
 )
 
 
-@router.get("/", operation_id="catalogue_page", name="catalogue_page")
+@router.get(
+    Paths.CATALOGUE_PAGE.template, operation_id=Paths.CATALOGUE_PAGE.route_name, name=Paths.CATALOGUE_PAGE.route_name
+)
 def catalogue_page(request: Request, store: StoreDep, urls: UrlsDep) -> HTMLResponse:
     """データカタログ / Data catalogue: every published dataset with its downloads."""
     datasets = [
@@ -135,14 +138,14 @@ def catalogue_page(request: Request, store: StoreDep, urls: UrlsDep) -> HTMLResp
     return templates.TemplateResponse(
         request,
         "index.html",
-        {"datasets": datasets, "api_url": urls.route("list_datasets")},
+        {"datasets": datasets, "api_url": urls.datasets()},
     )
 
 
 @router.get(
-    "/datasets/{dataset_id}",
-    operation_id="dataset_page",
-    name="dataset_page",
+    Paths.DATASET_PAGE.template,
+    operation_id=Paths.DATASET_PAGE.route_name,
+    name=Paths.DATASET_PAGE.route_name,
     responses={404: ERROR_RESPONSES[404]},
 )
 def dataset_page(
@@ -182,7 +185,7 @@ def dataset_page(
             "quality": dataset["quality"],
             "held_back": held_back(dataset["quality"]),
             "quality_api_url": urls.quality(release.dataset_id),
-            "catalogue_url": urls.route("catalogue_page"),
+            "catalogue_url": urls.catalogue_page(),
             "api_url": urls.dataset(release.dataset_id),
         },
     )

@@ -14,6 +14,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.failures import source_failure
+from pipelines.fingerprints import INPUT_VERSION, code_version, files_version
 from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.parsers.bureau_report import (
     BudgetLine,
@@ -30,6 +31,8 @@ from pipelines.paths import SHIPPED_SOURCES_DIR, DataHome
 from pipelines.warehouse import columns_of, replace_table, table_metadata
 
 LANDING_FOLDER = "bureau_report"
+#: What decides the rows of the report tables: the parsers and this module.
+CODE_VERSION = code_version("pipelines/parsers", "pipelines/defs/bureau_report.py", "pipelines/warehouse.py")
 REPORT_SUFFIXES = (".md", ".txt")
 
 
@@ -77,10 +80,12 @@ def _report_asset(
         owners=[OWNER],
         description=description,
         metadata={"landing_folder": f"landing/{LANDING_FOLDER}", "row_type": row_type.__name__},
+        code_version=CODE_VERSION,
     )
     def _asset(context: dg.AssetExecutionContext, tdpf: TdpfHome, duckdb: DuckDBResource) -> dg.MaterializeResult:
         home = tdpf.home
         files = ensure_embedded_report(home)
+        version = files_version(CODE_VERSION, files, home.root)
         rows: list[Any] = []
         for path in files:
             try:
@@ -92,7 +97,8 @@ def _report_asset(
             replace_table(conn, "raw", table, row_type, rows)
             metadata = table_metadata(conn, f"raw.{table}", descriptions)
         metadata["source_files"] = dg.MetadataValue.json([_relative(p, home) for p in files])
-        return dg.MaterializeResult(metadata=metadata)
+        metadata[INPUT_VERSION] = version
+        return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(version))
 
     _asset.__name__ = table
     return _asset

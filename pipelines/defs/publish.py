@@ -18,11 +18,22 @@ import dagster as dg
 import duckdb as duckdb_lib
 from dagster_duckdb import DuckDBResource
 
+from catalog_api.release_contract import (
+    AttemptRecord,
+    Column,
+    CsvDialect,
+    Licence,
+    PublisherRows,
+    QualitySummary,
+    ReleaseMetadata,
+)
 from catalog_api.release_store import Attachments, ReleaseStore
-from pipelines.build import PUBLISH_GROUP
+from pipelines.changes import GATE_VERSION
+from pipelines.dbt_manifest import published_nodes
+from pipelines.defs.jobs import PUBLISH_GROUP
 from pipelines.defs.resources import OWNER, TdpfHome
+from pipelines.fingerprints import code_version, file_digest
 from pipelines.paths import DataHome
-from pipelines.quality.derive import published_nodes
 from pipelines.quality.gate import REPORT_FILE
 from pipelines.quality.gatekeeper import (
     GateTarget,
@@ -34,12 +45,17 @@ from pipelines.quality.gatekeeper import (
 )
 
 UTF8_BOM = b"\xef\xbb\xbf"
+#: What decides a release's files and metadata: this module and the release format.
+CODE_VERSION = code_version("pipelines/defs/publish.py", "catalog_api/release_store.py",
+                            "catalog_api/release_contract.py")
 
-LICENSE = {
-    "id": "CC-BY-4.0",
-    "title": "CC BY 4.0 (クリエイティブ・コモンズ 表示 4.0 国際)",
-    "url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
-}
+LICENSE = Licence(
+    id="CC-BY-4.0",
+    title="CC BY 4.0 (クリエイティブ・コモンズ 表示 4.0 国際)",
+    url="https://creativecommons.org/licenses/by/4.0/deed.ja",
+)
+#: How export_files writes data.csv, stated in every release so clients need not guess.
+CSV_DIALECT = CsvDialect(encoding="UTF-8 with BOM", line_terminator="CRLF", header=True)
 
 
 def export_geojson(
@@ -92,55 +108,70 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def dataset_metadata(node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str) -> dict[str, Any]:
-    """The release's metadata: bilingual titles, licence, source, typed and described columns."""
+def dataset_metadata(node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str,
+                     quality: QualitySummary) -> ReleaseMetadata:
+    """The release's metadata: bilingual titles, licence, source, typed and described columns, its check.
+
+    Every field is given explicitly, so metadata.json holds exactly these keys: the content hash
+    covers them, and a key appearing or vanishing would mint a new version of every dataset.
+    """
     tdpf = node["meta"]["tdpf"]
     meta = node.get("meta", {})
     types = {r[0]: str(r[1]) for r in conn.execute(f"DESCRIBE {relation}").fetchall()}
     docs = node.get("columns", {})
-    columns = [
-        {
-            "name": name,
-            "type": sql_type,
-            "description": docs.get(name, {}).get("description", ""),
-            "description_en": docs.get(name, {}).get("meta", {}).get("en", ""),
-        }
+    columns = tuple(
+        Column(
+            name=name,
+            type=sql_type,
+            description=docs.get(name, {}).get("description", ""),
+            description_en=docs.get(name, {}).get("meta", {}).get("en", ""),
+        )
         for name, sql_type in types.items()
-    ]
+    )
     row_count = conn.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
     publisher = meta.get("publisher", {})
-    return {
-        "title": tdpf["title"],
-        "title_en": tdpf["title_en"],
-        "description": node.get("description", ""),
-        "description_en": tdpf.get("description_en", ""),
-        "publisher": publisher.get("name", ""),
-        "publisher_en": publisher.get("name_en", ""),
-        "license": LICENSE,
-        "keywords": tdpf.get("keywords", []),
-        "source": meta.get("source", {}),
-        "columns": columns,
-        "row_count": int(row_count),
-        "csv": {"encoding": "UTF-8 with BOM", "line_terminator": "CRLF", "header": True},
-        "dbt_model": node["name"],
+    return ReleaseMetadata(
+        title=tdpf["title"],
+        title_en=tdpf["title_en"],
+        description=node.get("description", ""),
+        description_en=tdpf.get("description_en", ""),
+        publisher=publisher.get("name", ""),
+        publisher_en=publisher.get("name_en", ""),
+        license=LICENSE,
+        keywords=tuple(tdpf.get("keywords", [])),
+        source=meta.get("source", {}),
+        columns=columns,
+        row_count=int(row_count),
+        csv=CSV_DIALECT,
+        dbt_model=node["name"],
+        quality=quality,
         **_standard_metadata(tdpf, conn, relation, types),
-    }
+    )
 
 
 def _standard_metadata(tdpf: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str,
                        types: dict[str, str]) -> dict[str, Any]:
-    """For a standard set: which spec edition and completeness it follows, and whose rows it holds."""
+    """For a standard set: which spec edition and completeness it follows, and whose rows it holds.
+
+    Returned as keyword arguments of ``ReleaseMetadata``: a set that is not standard passes none,
+    so its metadata.json has no ``standard`` key at all (not a null one).
+    """
     if "standard" not in tdpf:
         return {}
     out: dict[str, Any] = {"standard": tdpf["standard"]}
     if {"全国地方公共団体コード", "地方公共団体名"} <= set(types):
-        out["publishers"] = [
-            {"code": code, "name": name, "rows": int(rows)}
+        out["publishers"] = tuple(
+            PublisherRows(code=code, name=name, rows=int(rows))
             for code, name, rows in conn.execute(
                 f'SELECT "全国地方公共団体コード", min("地方公共団体名"), count(*) FROM {relation} '
                 f'GROUP BY 1 ORDER BY 1').fetchall()
-        ]
+        )
     return out
+
+
+def release_key(node: dict[str, Any]) -> dg.AssetKey:
+    """The release asset of a published dbt model (``release/<model>``)."""
+    return dg.AssetKey(["release", node["name"]])
 
 
 def build_publish_assets(manifest: dict[str, Any], targets: dict[str, GateTarget]) -> list[dg.AssetsDefinition]:
@@ -157,7 +188,8 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
     geometry = node["meta"]["tdpf"].get("geometry")
 
     @dg.asset(
-        key=["release", node["name"]],
+        key=release_key(node),
+        code_version=CODE_VERSION,
         # Only its own model: the model's blocking gate checks then hold back this release alone.
         deps=[target.model_key],
         group_name=PUBLISH_GROUP,
@@ -179,30 +211,31 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
                 if geometry:
                     files["data.geojson"] = export_geojson(conn, target.relation, order_by, geometry,
                                                            scratch / "data.geojson")
-                metadata = dataset_metadata(node, conn, target.relation)
+                metadata = dataset_metadata(node, conn, target.relation, quality)
             store = ReleaseStore(home.releases)
-            result = store.publish(dataset_id, files, metadata,
-                                   Attachments(metadata={"quality": quality}, files={REPORT_FILE: report}))
-            attempt = store.record_attempt(dataset_id, {
-                "published": True, "new_release": result.created, "release_version": result.release.version,
-                "run_id": run_id, "quality": quality}, {REPORT_FILE: report})
+            result = store.publish(dataset_id, files, metadata.content_json(),
+                                   Attachments(metadata=metadata.attachment_json(), files={REPORT_FILE: report}))
+            record = AttemptRecord(published=True, new_release=result.created, release_version=result.release.version,
+                                   run_id=run_id, quality=quality)
+            attempt = store.record_attempt(dataset_id, record.to_json(), {REPORT_FILE: report})
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
             discard_staged(home, run_id, dataset_id)
         release = result.release
         verb = "published" if result.created else "unchanged"
         context.log.info(f"{dataset_id}: {verb} version {release.version} ({release.content_hash[:12]}); "
-                         f"quality {quality['status']} (attempt {attempt.id})")
+                         f"quality {quality.status} (attempt {attempt.id})")
         return dg.MaterializeResult(
             metadata={
                 "dataset_id": dataset_id,
                 "version": release.version,
                 "content_hash": release.content_hash,
                 "new_release": result.created,
-                "dagster/row_count": dg.MetadataValue.int(metadata["row_count"]),
+                "dagster/row_count": dg.MetadataValue.int(metadata.row_count or 0),
                 "release_path": dg.MetadataValue.path(str(release.path)),
-                "quality_status": quality["status"],
-                "quality_warnings": quality["checks_warned"],
+                "quality_status": quality.status,
+                "quality_warnings": quality.checks_warned,
+                GATE_VERSION: file_digest(target.suite.path) if target.suite.path else "",
             }
         )
 
@@ -211,7 +244,7 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
 
 
 def _cleared_verdict(context: dg.AssetExecutionContext, conn: duckdb_lib.DuckDBPyConnection, home: DataHome,
-                     target: GateTarget) -> tuple[dict[str, Any], Path]:
+                     target: GateTarget) -> tuple[QualitySummary, Path]:
     """This run's passing verdict (summary, report); the gate runs here when its checks were not in the run."""
     staged = take_staged(home, context.run.run_id, target.dataset_id)
     if staged is not None:

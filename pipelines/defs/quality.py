@@ -22,10 +22,27 @@ from dagster_duckdb import DuckDBResource
 from pipelines.defs.resources import TdpfHome
 from pipelines.quality.gate import DBT_CHECK, CheckOutcome, Verdict
 from pipelines.defs.transform import TRANSLATOR
-from pipelines.quality.derive import published_nodes
+from pipelines.dbt_manifest import published_nodes
 from pipelines.quality.gatekeeper import GateTarget, gate_target, record_blocked, run_gate, stage_verdict
 
 GATE_TAG = "quality_gate"
+
+
+def release_gates(manifest: dict[str, Any]) -> dict[dg.AssetKey, tuple[dg.AssetCheckKey, str]]:
+    """Release → (its gate's ``dbt_tests`` check on the model, the gate version = the suite's digest).
+
+    The build planner reads these: a gate that already judged the model's data is not rerun, and a
+    changed suite re-checks its dataset.
+    """
+    from pipelines.defs.publish import release_key
+    from pipelines.fingerprints import file_digest
+    from pipelines.quality.suites import suite_path
+
+    return {
+        release_key(node): (dg.AssetCheckKey(TRANSLATOR.get_asset_key(node), DBT_CHECK),
+                            file_digest(suite_path(node["meta"]["tdpf"]["dataset_id"])))
+        for node in published_nodes(manifest)
+    }
 
 
 def gate_targets(manifest: dict[str, Any]) -> dict[str, GateTarget]:

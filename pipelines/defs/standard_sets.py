@@ -6,7 +6,6 @@ municipality re-runs that municipality only. One run can load many publishers (s
 backfill), which is how `tdpf build` loads them all.
 """
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import OWNER, TdpfHome
+from pipelines.fingerprints import INPUT_VERSION, code_version, publisher_versions, value_version
 from pipelines.paths import DataHome
 from pipelines.standard.catalogue import base_url, catalogue_rows, write_platform_catalogue
 from pipelines.standard.dbt_models import OPEN_DATA_LIST
@@ -24,6 +24,23 @@ from pipelines.standard.tables import ISSUES_TABLE, PLATFORM_CATALOGUE, SCHEMA, 
 from pipelines.warehouse import table_metadata
 
 LANDING_FOLDER = "municipal"
+#: What decides a register's rows: the readers, the mapping and normalisation, the spec.
+REGISTERS_CODE_VERSION = code_version("pipelines/standard/ingest.py", "pipelines/standard/mapping.py",
+                                      "pipelines/standard/normalise.py", "pipelines/standard/readers.py",
+                                      "pipelines/standard/registry.py", "pipelines/standard/spec.py",
+                                      "pipelines/standard/tables.py", "pipelines/standard/standard_datasets.yaml",
+                                      "pipelines/warehouse.py")
+CATALOGUE_CODE_VERSION = code_version("pipelines/standard/catalogue.py")
+
+
+def register_versions(registry: Registry, landing: Path, realdata: Path, codes: list[str] | None = None) -> dict[str, str]:
+    """Publisher → the input version of its registry entries and files (what ``ingest_registers`` reads)."""
+    entries = {
+        code: [(f"{s.publisher.model_dump_json()}|{s.licence}|{s.entry.model_dump_json()}", s.path(landing, realdata))
+               for s in registry.for_publisher(code)]
+        for code in (codes if codes is not None else registry.publisher_codes)
+    }
+    return publisher_versions(REGISTERS_CODE_VERSION, entries)
 
 
 def ensure_embedded_registers(home: DataHome) -> Path:
@@ -46,6 +63,7 @@ def build_standard_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.As
     specs = [
         dg.AssetSpec(
             key=["raw", raw_table(standard)], group_name="ingest", owners=[OWNER], kinds={"duckdb", "csv", "xlsx"},
+            code_version=REGISTERS_CODE_VERSION,
             description=f"{standard.title_ja}の元データ（登録簿の各ファイルを標準の列名に対応付け・正規化済み、全列テキスト）。"
             f" Registers mapped to the columns of {standard.title_en} ({standard.id}), normalised, as text;"
             " one row per conformant source row, with publisher, source, file and line.",
@@ -53,7 +71,7 @@ def build_standard_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.As
         for standard in spec
     ]
     specs.append(dg.AssetSpec(
-        key=issues_key(), group_name="ingest", owners=[OWNER], kinds={"duckdb"},
+        key=issues_key(), group_name="ingest", owners=[OWNER], kinds={"duckdb"}, code_version=REGISTERS_CODE_VERSION,
         description="登録簿の取込で見つかった問題（隔離した行・空にした値・修復した値）。"
         " Every quarantined row, blanked value and repair made while ingesting the registers, with"
         " file, line, column, value and reason.",
@@ -68,8 +86,12 @@ def build_standard_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.As
     ):  # type: ignore[no-untyped-def]
         codes = list(context.partition_keys)
         ensure_embedded_registers(tdpf.home)
+        versions = register_versions(registry, tdpf.home.landing, realdata_dir(), codes)
         report = map_publishers(registry, spec, codes, tdpf.home.landing, realdata_dir())
         _log(context, report)
+        for key in [s.key for s in specs]:
+            for code, version in versions.items():
+                context.add_asset_metadata({INPUT_VERSION: version}, asset_key=key, partition_key=code)
         with duckdb.get_connection() as conn:
             write_publishers(conn, spec, codes, report)
             for standard in spec:
@@ -92,21 +114,33 @@ def build_catalogue_asset(spec: StandardSpec, manifest_path: Path) -> dg.AssetsD
 
     @dg.asset(
         key=["raw", PLATFORM_CATALOGUE], group_name="ingest", owners=[OWNER], kinds={"python", "duckdb"},
+        code_version=CATALOGUE_CODE_VERSION,
         description="このプラットフォームが公開するデータセットとファイルの一覧（オープンデータ一覧の行として）。"
         " Every dataset and file this platform publishes, as rows of the open-data list, from the same"
         " dbt declarations the publish step reads. URLs use TDPF_BASE_URL.",
     )
     def platform_catalogue(duckdb: DuckDBResource) -> dg.MaterializeResult:
-        from pipelines.quality.derive import published_nodes
-
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        rows = catalogue_rows(published_nodes(manifest), standard, base_url())
+        rows = platform_catalogue_rows(spec, manifest_path)
+        version = value_version(CATALOGUE_CODE_VERSION, rows)
         with duckdb.get_connection() as conn:
             write_platform_catalogue(conn, standard, rows)
             metadata = table_metadata(conn, f"{SCHEMA}.{PLATFORM_CATALOGUE}")
-        return dg.MaterializeResult(metadata=metadata)
+        metadata[INPUT_VERSION] = version
+        return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(version))
 
     return platform_catalogue
+
+
+def platform_catalogue_rows(spec: StandardSpec, manifest_path: Path) -> list[dict[str, str]]:
+    """The open-data list's rows for what the dbt project publishes (see catalogue.py)."""
+    from pipelines.dbt_manifest import load_manifest, published_nodes
+
+    return catalogue_rows(published_nodes(load_manifest(manifest_path)), spec.get(OPEN_DATA_LIST), base_url())
+
+
+def platform_catalogue_version(spec: StandardSpec, manifest_path: Path) -> str:
+    """The input version of ``raw.platform_catalogue``: its rows as they would be written now."""
+    return value_version(CATALOGUE_CODE_VERSION, platform_catalogue_rows(spec, manifest_path))
 
 
 def _log(context: dg.AssetExecutionContext, report: IngestReport) -> None:

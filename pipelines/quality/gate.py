@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from catalog_api.release_contract import QualityFailure, QualitySummary
 from pipelines.dbt_results import AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome
 from pipelines.quality.gx_runner import RuleOutcome, validate
 from pipelines.quality.suites import Suite
@@ -42,9 +43,12 @@ class CheckOutcome:
         return not self.success and self.severity == "error"
 
     def to_json(self) -> dict[str, Any]:
-        return {"check": self.check, "engine": self.engine, "severity": self.severity, "column": self.column,
-                "expectation": self.expectation, "unexpected_count": self.unexpected_count,
-                "sample": list(self.sample), "partitions": list(self.partitions), "notes": self.notes}
+        """This check as a failure entry of the release contract (typed, so a bad value fails here)."""
+        return QualityFailure(
+            check=self.check, engine=self.engine, severity=self.severity, column=self.column,  # type: ignore[arg-type]
+            expectation=self.expectation, unexpected_count=self.unexpected_count, sample=self.sample,
+            partitions=self.partitions, notes=self.notes,
+        ).to_json()
 
 
 @dataclass(frozen=True)
@@ -70,19 +74,24 @@ class Verdict:
         return self.status == "failed"
 
     def summary(self, report: str | None = REPORT_FILE) -> dict[str, Any]:
-        """The ``quality`` object of release metadata and attempts."""
+        """The ``quality`` object of release metadata and attempts, built as a typed ``QualitySummary``.
+
+        Built through the release contract so a verdict that breaks it fails here, in the gate,
+        not later in the API; returned as JSON because that is what the report template, the CLI
+        and the staged verdict read (``QualitySummary.from_json`` gives the typed value back).
+        """
         failed = [c for c in self.checks if c.blocking]
         warned = [c for c in self.checks if not c.success and not c.blocking]
-        return {
-            "status": self.status,
-            "checked_at": self.checked_at,
-            "checks_passed": sum(c.success for c in self.checks),
-            "checks_failed": len(failed),
-            "checks_warned": len(warned),
-            "engines": sorted({c.engine for c in self.checks}),
-            "report": report,
-            "failures": [c.to_json() for c in failed + warned],
-        }
+        return QualitySummary(
+            status=self.status,  # type: ignore[arg-type]
+            checked_at=self.checked_at,
+            checks_passed=sum(c.success for c in self.checks),
+            checks_failed=len(failed),
+            checks_warned=len(warned),
+            engines=tuple(sorted({c.engine for c in self.checks})),  # type: ignore[arg-type]
+            report=report,
+            failures=tuple(QualityFailure.from_json(c.to_json()) for c in failed + warned),
+        ).to_json()
 
 
 def gx_checks(outcomes: list[RuleOutcome]) -> list[CheckOutcome]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from catalog_api.release_contract import AttemptRecord, QualitySummary
 from catalog_api.release_store import Attempt, ReleaseStore
 from pipelines.paths import DataHome
 from pipelines.quality.gate import REPORT_FILE, Verdict, evaluate
@@ -86,13 +87,16 @@ def run_gate(conn: duckdb.DuckDBPyConnection, target: GateTarget, home: DataHome
     return verdict, report
 
 
+def quality_of(verdict: Verdict) -> QualitySummary:
+    """The verdict as the release contract's quality summary (``Verdict.summary`` builds it typed)."""
+    return QualitySummary.from_json(verdict.summary())
+
+
 def record_blocked(home: DataHome, target: GateTarget, verdict: Verdict, report: Path, run_id: str) -> Attempt:
     """Keep a blocked attempt where the API shows it; the served release is not touched."""
+    record = AttemptRecord(published=False, release_version=None, run_id=run_id, quality=quality_of(verdict))
     try:
-        return ReleaseStore(home.releases).record_attempt(
-            target.dataset_id,
-            {"published": False, "release_version": None, "run_id": run_id, "quality": verdict.summary()},
-            {REPORT_FILE: report})
+        return ReleaseStore(home.releases).record_attempt(target.dataset_id, record.to_json(), {REPORT_FILE: report})
     finally:
         shutil.rmtree(report.parent, ignore_errors=True)
 
@@ -105,18 +109,19 @@ def stage_verdict(home: DataHome, target: GateTarget, verdict: Verdict, report: 
     """Hand a passing verdict and its report to the same run's release step."""
     staged = _staged_dir(home, run_id, target.dataset_id)
     staged.mkdir(parents=True, exist_ok=True)
-    (staged / SUMMARY_FILE).write_text(json.dumps(verdict.summary(), ensure_ascii=False), encoding="utf-8")
+    (staged / SUMMARY_FILE).write_text(json.dumps(quality_of(verdict).to_json(), ensure_ascii=False), encoding="utf-8")
     shutil.move(str(report), staged / REPORT_FILE)
     shutil.rmtree(report.parent, ignore_errors=True)
     return staged
 
 
-def take_staged(home: DataHome, run_id: str, dataset_id: str) -> tuple[dict[str, Any], Path] | None:
+def take_staged(home: DataHome, run_id: str, dataset_id: str) -> tuple[QualitySummary, Path] | None:
     """The verdict this run's gate staged for ``dataset_id`` (summary, report path), if any."""
     staged = _staged_dir(home, run_id, dataset_id)
     if not (staged / SUMMARY_FILE).exists():
         return None
-    return json.loads((staged / SUMMARY_FILE).read_text(encoding="utf-8")), staged / REPORT_FILE
+    summary = QualitySummary.from_json(json.loads((staged / SUMMARY_FILE).read_text(encoding="utf-8")))
+    return summary, staged / REPORT_FILE
 
 
 def discard_staged(home: DataHome, run_id: str, dataset_id: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from catalog_api.release_contract import PublicUrls
 from pipelines.standard.spec import StandardSet
 from pipelines.standard.tables import LINEAGE_COLUMNS, PLATFORM_CATALOGUE, SCHEMA
 from pipelines.warehouse import insert_rows, transaction
@@ -34,7 +35,12 @@ def base_url() -> str:
 
 
 def catalogue_rows(models: Iterable[Mapping[str, Any]], standard: StandardSet, url: str) -> list[dict[str, str]]:
-    """One row per published file of every dataset (the sheet's one-row-per-file layout)."""
+    """One row per published file of every dataset (the sheet's one-row-per-file layout).
+
+    URLs come from the release contract's templates under ``url``, the same ones the API's routes
+    and links are built from, so a link in the list always reaches the API.
+    """
+    urls = PublicUrls(url)
     rows = []
     for node in sorted(models, key=lambda n: n["meta"]["tdpf"]["dataset_id"]):
         tdpf = node["meta"]["tdpf"]
@@ -51,12 +57,12 @@ def catalogue_rows(models: Iterable[Mapping[str, Any]], standard: StandardSet, u
                 "データセット_概要": node.get("description", ""),
                 "データセット_キーワード": ";".join(tdpf.get("keywords", [])),
                 "データセット_言語": "ja",
-                "データセット_URL": f"{url}/datasets/{dataset_id}",
+                "データセット_URL": urls.dataset_page(dataset_id),
                 "データセット_準拠する標準": conforms,
                 "データセット_連絡先名称": CONTACT,
                 "ファイル_タイトル": f"{dataset_id}/{filename}",
-                "ファイル_アクセスURL": f"{url}/datasets/{dataset_id}",
-                "ファイル_ダウンロードURL": f"{url}/api/v1/datasets/{dataset_id}/{filename}",
+                "ファイル_アクセスURL": urls.dataset_page(dataset_id),
+                "ファイル_ダウンロードURL": urls.current_file(dataset_id, filename),
                 "ファイル_説明": f"{tdpf['title']}（{label}）",
                 "ファイル形式": label,
                 "ファイル_ライセンス": LICENCE,

@@ -1,0 +1,75 @@
+"""The jobs a build is made of, one per partitioning (see ``pipelines/build.py`` for why four).
+
+DuckDB takes one writer at a time, and the graph mixes unpartitioned assets with assets
+partitioned by publisher and by JST day, which Dagster runs separately:
+
+1. ``tdpf_prepare`` — every unpartitioned asset that needs no partitioned data
+   (bureau report, smart-pole register, the platform's own catalogue, their dbt models);
+2. ``municipal_registers`` — the registers of publishers of the source registry;
+3. ``smart_pole_daily`` — the day-partitioned assets (feeds and their dbt models);
+4. ``tdpf_publish`` — everything downstream of partitioned data: the standard sets' dbt
+   models, every dataset's quality gate, releases (a failed gate holds back its dataset only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import dagster as dg
+
+if TYPE_CHECKING:
+    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+
+PREPARE_JOB = "tdpf_prepare"
+REGISTERS_JOB = "municipal_registers"
+DAILY_JOB = "smart_pole_daily"
+PUBLISH_JOB = "tdpf_publish"
+BUILD_JOBS = (PREPARE_JOB, REGISTERS_JOB, DAILY_JOB, PUBLISH_JOB)  # in the order a build runs them
+PUBLISH_GROUP = "publish"  # the release assets (pipelines/defs/publish.py)
+
+
+def partitioned_selection(
+    assets: Sequence[dg.AssetsDefinition | dg.AssetSpec], partitions_def: dg.PartitionsDefinition | None = None
+) -> dg.AssetSelection:
+    """The assets partitioned by ``partitions_def`` (by anything, when it is None)."""
+    keys = [
+        key for a in assets if isinstance(a, dg.AssetsDefinition) and a.partitions_def is not None
+        and (partitions_def is None or a.partitions_def == partitions_def)
+        for key in a.keys
+    ]
+    return dg.AssetSelection.assets(*keys)
+
+
+def build_jobs(
+    assets: Sequence[dg.AssetsDefinition], daily: dg.PartitionsDefinition, publishers: dg.PartitionsDefinition,
+    gates: Sequence[dg.AssetChecksDefinition] = (),
+) -> list[UnresolvedAssetJobDefinition]:
+    """The four jobs of a build (see the module docstring).
+
+    The quality gates run in the publish job only, whichever job builds the model they check:
+    a gate's blocking failure then holds back that dataset's release in the same run and nothing
+    else (in an earlier job it would fail that run and stop the whole build).
+    """
+    gate_checks = dg.AssetSelection.checks(*[key for g in gates for key in g.check_keys])
+    partitioned = partitioned_selection(assets)
+    releases = dg.AssetSelection.groups(PUBLISH_GROUP)
+    downstream = (partitioned.downstream() - partitioned) | releases
+    return [
+        dg.define_asset_job(
+            PREPARE_JOB, selection=dg.AssetSelection.all() - partitioned - downstream - gate_checks,
+            description="Ingest the bureau report and the smart-pole register; build their dbt models.",
+        ),
+        dg.define_asset_job(
+            REGISTERS_JOB, selection=partitioned_selection(assets, publishers) - gate_checks, partitions_def=publishers,
+            description="Load the registers of one or more publishers (全国地方公共団体コード) into the raw standard-set tables.",
+        ),
+        dg.define_asset_job(
+            DAILY_JOB, selection=partitioned_selection(assets, daily) - gate_checks, partitions_def=daily,
+            description="Load one or more JST days of smart-pole feeds and build their daily marts.",
+        ),
+        dg.define_asset_job(
+            PUBLISH_JOB, selection=(downstream - gate_checks) | gate_checks,
+            description="Run every dataset's quality gate and publish the datasets that pass.",
+        ),
+    ]
