@@ -9,7 +9,7 @@ run stops the build: nothing after it runs, so nothing more is published.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -101,7 +101,9 @@ def runs_for(defs: dg.Definitions, plan: Plan, gates: Mapping[dg.AssetKey, tuple
             continue
         checks = _checks_for(asset_graph, selected, gate_checks, gates, in_publish=name == PUBLISH_JOB)
         if name in (REGISTERS_JOB, DAILY_JOB):
-            runs.extend(_partitioned_runs(name, plan, selected, checks, daily=name == DAILY_JOB))
+            partitions_def = asset_graph.get(next(iter(selected))).partitions_def
+            order = None if name == DAILY_JOB else list(partitions_def.get_partition_keys())
+            runs.extend(_partitioned_runs(name, plan, selected, checks, order))
         else:
             runs.append(RunSpec(name, frozenset(selected), frozenset(checks)))
     return runs
@@ -121,16 +123,19 @@ def _checks_for(asset_graph: Any, selected: set[dg.AssetKey], gate_checks: set[d
 
 
 def _partitioned_runs(job: str, plan: Plan, selected: set[dg.AssetKey], checks: set[dg.AssetCheckKey],
-                      daily: bool) -> list[RunSpec]:
-    """One run per contiguous range of partitions that need the same assets."""
+                      order: list[str] | None) -> list[RunSpec]:
+    """One run per contiguous range of partitions that need the same assets.
+
+    ``order`` is the partitions definition's key order (publishers); ``None`` means calendar days.
+    """
     by_partition: dict[str, frozenset[dg.AssetKey]] = {}
     for key in selected:
         for partition in plan.partitions_of(key):
             by_partition[partition] = by_partition.get(partition, frozenset()) | {key}
     runs: list[RunSpec] = []
     group: list[str] = []
-    for partition in sorted(by_partition):
-        if group and not _contiguous(group[-1], partition, daily) or group and by_partition[group[-1]] != by_partition[partition]:
+    for partition in sorted(by_partition, key=order.index if order else None):
+        if group and (not _contiguous(group[-1], partition, order) or by_partition[group[-1]] != by_partition[partition]):
             runs.append(_range_run(job, group, by_partition, checks))
             group = []
         group.append(partition)
@@ -145,25 +150,23 @@ def _range_run(job: str, group: list[str], by_partition: Mapping[str, frozenset[
     return RunSpec(job, assets, frozenset(c for c in checks if c.asset_key in assets), tuple(group))
 
 
-def _contiguous(previous: str, partition: str, daily: bool) -> bool:
-    """Days must follow each other (a range covers every day between); publishers need not.
-
-    A publisher range covers every publisher between its ends in the registry's order, so
-    publishers run one range per run of neighbours too: only neighbours in the sorted list of
-    *changed* publishers that are also neighbours in the registry would be safe, which the caller
-    cannot see; one run per publisher is the safe choice.
-    """
-    if daily:
+def _contiguous(previous: str, partition: str, order: list[str] | None) -> bool:
+    """Whether ``partition`` follows ``previous`` with nothing between: a partition range covers
+    every partition between its ends (every calendar day; every publisher in the registry's order)."""
+    if order is None:
         return date.fromisoformat(partition) - date.fromisoformat(previous) == timedelta(days=1)
-    return False
+    return order.index(partition) == order.index(previous) + 1
 
 
 def execute_runs(defs: dg.Definitions, instance: dg.DagsterInstance, runs: Sequence[RunSpec],
                  logger_defs: Mapping[str, dg.LoggerDefinition] | None = None,
-                 run_config: Mapping[str, Any] | None = None) -> list[dg.ExecuteInProcessResult]:
-    """Run each in order; stop at the first failure."""
+                 run_config: Mapping[str, Any] | None = None,
+                 announce: Callable[[int, RunSpec], None] | None = None) -> list[dg.ExecuteInProcessResult]:
+    """Run each in order; stop at the first failure. ``announce`` hears of each run as it starts."""
     results: list[dg.ExecuteInProcessResult] = []
-    for spec in runs:
+    for number, spec in enumerate(runs, 1):
+        if announce:
+            announce(number, spec)
         job = defs.resolve_job_def(spec.job).get_subset(
             asset_selection=set(spec.assets), asset_check_selection=set(spec.checks))
         if logger_defs:

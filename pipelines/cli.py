@@ -49,52 +49,90 @@ def build(
     """
     home = data_home().ensure()
     export_environment(home)
+    import time
+
     import dagster as dg
 
     from pipelines.build import execute_runs, plan_for
     from pipelines.definitions import build_definitions
     from pipelines.defs.landing import ensure_embedded
-    from pipelines.progress import progress_logger
+    from pipelines.progress import build_log, new_log_path, note, progress_logger
 
+    started = time.perf_counter()
     console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
     with console.status("Preparing the embedded sample and loading definitions (dbt parse on first use)…"):
         ensure_embedded(home)
         defs = build_definitions(home)
+    console.print(f"  [green]✓[/green] definitions loaded [dim]{time.perf_counter() - started:.1f} s[/dim]")
     instance = dg.DagsterInstance.get()
     loggers = {"progress": progress_logger}
     run_config = {"loggers": {"progress": {}}}
+    log = new_log_path(home.logs)
     if select != "*":
         selection = dg.AssetSelection.from_coercible(select)
         job = defs.resolve_implicit_global_asset_job_def().get_subset(
             asset_selection=set(selection.resolve(defs.resolve_asset_graph()))
         ).with_logger_defs(loggers)
-        results = [job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)]
+        with build_log(log) as tally:
+            results = [job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)]
     else:
         plan, runs = plan_for(home, defs, instance, full=full)
         if not runs:
             console.print("Nothing changed since the last build (landing files, code, quality suites): "
                           "no dbt run, nothing published. `tdpf build --full` rebuilds everything.")
             return
-        _print_plan(plan, runs)
-        results = execute_runs(defs, instance, runs, loggers, run_config)
+        with build_log(log) as tally:
+            for line in _plan_lines(plan):
+                console.print(line)
+                note(line)
+
+            def announce(number: int, spec: "RunSpec") -> None:
+                line = f"run {number}/{len(runs)}: {spec.describe()}"
+                console.print(f"[bold]{line}[/bold]")
+                note(line)
+
+            results = execute_runs(defs, instance, runs, loggers, run_config, announce=announce)
     failed = [r for r in results if not r.success]
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"{'[bold red]Build failed[/bold red]' if failed else '[bold green]Build finished[/bold green]'} in "
+        f"{elapsed:.1f} s: {len(results)} run(s), {tally.succeeded} step(s) succeeded, {tally.failed} failed"
+        + (f", {len(tally.skipped)} skipped" if tally.skipped else "")
+        + f"; {tally.checks_failed} blocking check(s) failed, {tally.checks_warned} warning(s). Full log: {log}")
+    _report_held_back(home, results)
     if failed:
         _report_failure(failed[0])
         raise typer.Exit(code=1)
     _report_releases(home, results)
 
 
-def _print_plan(plan: "Plan", runs: "list[RunSpec]") -> None:
-    """Why the build runs (the changes that start it, grouped) and the runs it makes."""
+def _plan_lines(plan: "Plan") -> list[str]:
+    """Why the build runs: the changes that start it, grouped by reason (the rest follows downstream)."""
     grouped: dict[str, list[str]] = {}
     for reason in plan.reasons:
         where = f"[{reason.partition}]" if reason.partition else ""
         grouped.setdefault(reason.why, []).append(f"{reason.asset.to_user_string()}{where}")
+    lines = []
     for why, nodes in grouped.items():
         shown = ", ".join(nodes[:4]) + (f" and {len(nodes) - 4} more" if len(nodes) > 4 else "")
-        console.print(f"changed — {why}: {shown}")
-    for number, spec in enumerate(runs, 1):
-        console.print(f"[bold]run {number}/{len(runs)}[/bold] {spec.describe()}")
+        lines.append(f"changed — {why}: {shown}")
+    return lines
+
+
+def _report_held_back(home: DataHome, results: "list[dg.ExecuteInProcessResult]") -> None:
+    """One line per dataset whose quality gate held its update back in this build, with the failing checks."""
+    from catalog_api.release_store import ReleaseStore
+
+    store = ReleaseStore(home.releases)
+    run_ids = {r.run_id for r in results}
+    datasets = sorted(p.name for p in home.releases.iterdir() if p.is_dir()) if home.releases.is_dir() else []
+    for dataset in datasets:
+        attempt = store.latest_attempt(dataset)
+        if attempt is None or attempt.document.get("run_id") not in run_ids or attempt.document.get("published"):
+            continue
+        failures = attempt.document.get("quality", {}).get("failures", [])
+        failing = ", ".join(f["check"] for f in failures if f.get("severity") == "error")
+        console.print(f"  [red]held back[/red] {dataset} (keeps its previous release): {failing}")
 
 
 def _report_failure(result: "dg.ExecuteInProcessResult") -> None:
@@ -109,7 +147,10 @@ def _report_failure(result: "dg.ExecuteInProcessResult") -> None:
                 message = message.removeprefix(prefix)
             console.print(f"  [red]✗[/red] {event.step_key}: {message}")
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
-    if skipped:
+    if skipped and len(skipped) > 8:
+        console.print(f"  [yellow]–[/yellow] {len(skipped)} steps skipped because an upstream step failed "
+                      f"({', '.join(skipped[:8])}, …)")
+    elif skipped:
         console.print(f"  [yellow]–[/yellow] skipped because an upstream step failed: {', '.join(skipped)}")
 
 
@@ -176,7 +217,7 @@ def validate() -> None:
 def paths() -> None:
     """Show where the data directory keeps landing files, the warehouse, Dagster and releases."""
     home = data_home()
-    for name in ("root", "landing", "warehouse", "dagster_home", "releases", "dbt_target"):
+    for name in ("root", "landing", "warehouse", "dagster_home", "releases", "dbt_target", "logs"):
         typer.echo(f"{name:13} {getattr(home, name)}")
 
 

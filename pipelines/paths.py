@@ -59,13 +59,18 @@ class DataHome:
         return self.root / "dbt" / "logs"
 
     @property
+    def logs(self) -> Path:
+        """Build logs: every Dagster event and dbt's output of one ``tdpf build`` per file."""
+        return self.root / "logs"
+
+    @property
     def tmp(self) -> Path:
         return self.root / "tmp"
 
     def ensure(self) -> "DataHome":
         """Create the directories and the Dagster instance config (idempotent)."""
         for d in (self.landing, self.warehouse.parent, self.dagster_home, self.releases,
-                  self.dbt_target, self.dbt_logs, self.tmp):
+                  self.dbt_target, self.dbt_logs, self.logs, self.tmp):
             d.mkdir(parents=True, exist_ok=True)
         cfg = self.dagster_home / "dagster.yaml"
         if not cfg.exists():
@@ -89,6 +94,7 @@ def export_environment(home: DataHome) -> None:
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     os.environ["DBT_LOG_PATH"] = str(home.dbt_logs)
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    os.environ["DBT_USE_COLORS"] = "false"  # dbt's lines go to log files; no colour codes in them
     os.environ["DO_NOT_TRACK"] = "1"
     os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
     # dagster-dbt runs ``dbt`` from PATH; make it the one installed beside this interpreter

@@ -129,9 +129,9 @@ def test_dagster_definitions_validate_passes(parsed_home_copy: Path) -> None:
 
 
 @pytest.mark.slow
-def test_dagster_cli_materialises_one_asset(tmp_path: Path) -> None:
+def test_dagster_cli_materialises_one_asset(parsed_home_copy: Path) -> None:
     """The README's command for materialising one asset from the command line."""
-    home = DataHome(tmp_path / "data").ensure().root
+    home = DataHome(parsed_home_copy).ensure().root
     env = {**os.environ, "TDPF_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     dagster = str(Path(sys.executable).parent / "dagster")
     proc = subprocess.run(

@@ -71,3 +71,19 @@ def test_every_register_issue_reason_is_documented() -> None:
 
     text = _text("standard-sets.md")
     assert [r for r in ISSUE_REASONS if f"`{r}`" not in text] == []
+
+
+def _architecture_modules() -> set[str]:
+    """The first-column names of the module table in docs/architecture.md."""
+    text = _text("architecture.md").split("## Dagster code location", 1)[1].split("\n## ", 1)[0]
+    return {m.rstrip("/") for m in re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE)}
+
+
+def test_the_architecture_module_table_lists_every_module_and_nothing_else() -> None:
+    root = REPO / "pipelines"
+    modules = {p.name for p in root.iterdir() if (p.suffix == ".py" and p.name != "__init__.py")
+               or (p.is_dir() and not p.name.startswith("__"))} - {"defs"}
+    modules |= {f"defs/{p.name}" for p in (root / "defs").glob("*.py") if p.name != "__init__.py"}
+    listed = _architecture_modules()
+    assert sorted(modules - listed) == [], "modules missing from docs/architecture.md"
+    assert sorted(listed - modules) == [], "docs/architecture.md lists modules that do not exist"

@@ -55,21 +55,28 @@ def _failures(quality: dict, engine: str) -> dict[str, dict]:  # type: ignore[ty
 
 
 def test_corrupted_sources_are_held_back_and_the_previous_release_stays_served(home_copy: Path) -> None:
+    """Three corruptions in three datasets, one rebuild: each gate holds back its own dataset only."""
     before = _current(home_copy)
     _edit_poles(home_copy, _swap_first_and_duplicate_second)  # swapped coordinates, a duplicated pole ID
     budget = home_copy / BUDGET
-    budget.write_text(budget.read_text(encoding="utf-8").replace("国庫支出金\t250,000", "国庫支出金\t△250,000"),
-                      encoding="utf-8")  # a negative revenue figure (△ is the report's minus sign)
+    text = budget.read_text(encoding="utf-8")
+    text = text.replace("国庫支出金\t250,000", "国庫支出金\t△250,000")  # a negative revenue (△ is the report's minus)
+    # 総務課 gains one staff member in its rank cells and total, so the 課 no longer sum to 総務部 (a dbt test)
+    text = text.replace("総務課\t2\t2\t3\t1\t4\t5\t3\t20\t17", "総務課\t2\t2\t3\t1\t4\t5\t4\t21\t17")
+    budget.write_text(text, encoding="utf-8")
 
     result = run_tdpf(home_copy, "build")
     out = result.stdout + result.stderr
     assert result.returncode == 1, out[-3000:]
     assert "quality gate failed" in out and "Traceback" not in out
+    assert "staffing_units_sum_to_parent_units" in out
 
     after = _current(home_copy)
     assert after["smart-pole-register"] == before["smart-pole-register"]
     assert after["bureau-revenue"] == before["bureau-revenue"]
-    assert after["aed-locations"] == before["aed-locations"]  # untouched data: published again, unchanged
+    assert after["bureau-staffing-by-rank"] == before["bureau-staffing-by-rank"]
+    assert after["aed-locations"] == before["aed-locations"]  # untouched data: not even re-checked
+    assert after["bureau-expenditure"] == before["bureau-expenditure"]  # re-checked, same content
 
     with run_api_server(home_copy) as base:
         register = httpx.get(f"{base}/api/v1/datasets/smart-pole-register").json()
@@ -90,8 +97,11 @@ def test_corrupted_sources_are_held_back_and_the_previous_release_stays_served(h
         negative = _failures(revenue["latest_attempt"], "great_expectations")["non_negative_amount_yen"]
         assert negative["sample"] == [-250000000]
 
+        staffing = httpx.get(f"{base}/api/v1/datasets/bureau-staffing-by-rank/quality").json()["latest_attempt"]
+        assert staffing["status"] == "failed" and "staffing_units_sum_to_parent_units" in _failures(staffing, "dbt")
+
         aed = httpx.get(f"{base}/api/v1/datasets/aed-locations").json()["quality"]["latest_attempt"]
-        assert attempt["checked_at"] <= aed["checked_at"] and aed["published"] is True
+        assert aed["checked_at"] < attempt["checked_at"] and aed["published"] is True  # from the first build
 
         page = httpx.get(f"{base}/datasets/smart-pole-register").text
         assert "最新の更新は品質検査で保留されました" in page and "in_japan_latitude" in page

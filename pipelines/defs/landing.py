@@ -12,18 +12,13 @@ from pipelines.changes import Inputs
 from pipelines.defs.bureau_report import CODE_VERSION as REPORT_CODE_VERSION
 from pipelines.defs.bureau_report import INGEST_ASSETS, ensure_embedded_report, report_files
 from pipelines.defs.smart_poles import ensure_embedded_smart_poles, readings_versions, register_version
-from pipelines.defs.standard_sets import (
-    ensure_embedded_registers,
-    issues_key,
-    platform_catalogue_version,
-    register_versions,
-)
+from pipelines.defs.standard_sets import ensure_embedded_registers, platform_catalogue_version, register_inputs
 from pipelines.fingerprints import files_version
 from pipelines.paths import DataHome
 from pipelines.smart_poles.ingest import days_with_files
 from pipelines.standard.registry import Registry, realdata_dir
 from pipelines.standard.spec import StandardSpec
-from pipelines.standard.tables import PLATFORM_CATALOGUE, raw_table
+from pipelines.standard.tables import PLATFORM_CATALOGUE
 
 READINGS_KEY = dg.AssetKey(["raw", "smart_pole_readings"])
 REGISTER_KEY = dg.AssetKey(["raw", "smart_pole_register"])
@@ -49,7 +44,6 @@ def current_inputs(home: DataHome, spec: StandardSpec, registry: Registry, manif
     versions[REGISTER_KEY] = {None: register_version(home)}
     versions[CATALOGUE_KEY] = {None: platform_catalogue_version(spec, manifest_path)}
     versions[READINGS_KEY] = dict(readings_versions(home, days))
-    publishers: dict[str | None, str] = dict(register_versions(registry, home.landing, realdata_dir()))
-    for key in [dg.AssetKey(["raw", raw_table(s)]) for s in spec] + [issues_key()]:
-        versions[key] = publishers
+    for key, by_publisher in register_inputs(registry, spec, home.landing, realdata_dir()).items():
+        versions[key] = dict(by_publisher)
     return Inputs(versions=versions, days=days)

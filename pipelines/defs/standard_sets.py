@@ -33,14 +33,26 @@ REGISTERS_CODE_VERSION = code_version("pipelines/standard/ingest.py", "pipelines
 CATALOGUE_CODE_VERSION = code_version("pipelines/standard/catalogue.py")
 
 
-def register_versions(registry: Registry, landing: Path, realdata: Path, codes: list[str] | None = None) -> dict[str, str]:
-    """Publisher → the input version of its registry entries and files (what ``ingest_registers`` reads)."""
+def register_versions(registry: Registry, landing: Path, realdata: Path, codes: list[str] | None = None,
+                      dataset: str | None = None) -> dict[str, str]:
+    """Publisher → the input version of its registry entries and files (of one set, when given):
+    what ``ingest_registers`` reads for that publisher and set."""
     entries = {
         code: [(f"{s.publisher.model_dump_json()}|{s.licence}|{s.entry.model_dump_json()}", s.path(landing, realdata))
-               for s in registry.for_publisher(code)]
+               for s in registry.for_publisher(code) if dataset is None or s.dataset == dataset]
         for code in (codes if codes is not None else registry.publisher_codes)
     }
     return publisher_versions(REGISTERS_CODE_VERSION, entries)
+
+
+def register_inputs(registry: Registry, spec: StandardSpec, landing: Path, realdata: Path,
+                    codes: list[str] | None = None) -> dict[dg.AssetKey, dict[str, str]]:
+    """Raw table (and the issues table) → publisher → input version: one set's file changing
+    changes that set's table only; the issues table follows every set of the publisher."""
+    out = {dg.AssetKey(["raw", raw_table(standard)]): register_versions(registry, landing, realdata, codes, standard.id)
+           for standard in spec}
+    out[issues_key()] = register_versions(registry, landing, realdata, codes)
+    return out
 
 
 def ensure_embedded_registers(home: DataHome) -> Path:
@@ -79,31 +91,35 @@ def build_standard_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.As
 
     @dg.multi_asset(
         name="ingest_registers", specs=specs, partitions_def=publishers,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        backfill_policy=dg.BackfillPolicy.single_run(), can_subset=True,
     )
     def ingest_registers(
         context: dg.AssetExecutionContext, tdpf: TdpfHome, duckdb: DuckDBResource
     ):  # type: ignore[no-untyped-def]
         codes = list(context.partition_keys)
         ensure_embedded_registers(tdpf.home)
-        versions = register_versions(registry, tdpf.home.landing, realdata_dir(), codes)
-        report = map_publishers(registry, spec, codes, tdpf.home.landing, realdata_dir())
+        selected = context.selected_asset_keys
+        chosen = [standard for standard in spec if dg.AssetKey(["raw", raw_table(standard)]) in selected]
+        datasets = {standard.id for standard in chosen}
+        versions = register_inputs(registry, spec, tdpf.home.landing, realdata_dir(), codes)
+        report = map_publishers(registry, spec, codes, tdpf.home.landing, realdata_dir(), datasets)
         _log(context, report)
-        for key in [s.key for s in specs]:
-            for code, version in versions.items():
-                context.add_asset_metadata({INPUT_VERSION: version}, asset_key=key, partition_key=code)
+        for key in selected:
+            for code in codes:
+                context.add_asset_metadata({INPUT_VERSION: versions[key][code]}, asset_key=key, partition_key=code)
         with duckdb.get_connection() as conn:
-            write_publishers(conn, spec, codes, report)
-            for standard in spec:
+            write_publishers(conn, spec, codes, report, datasets)
+            for standard in chosen:
                 relation = f"raw.{raw_table(standard)}"
                 metadata = table_metadata(conn, relation)
                 metadata["rows_this_run"] = dg.MetadataValue.int(report.rows_for(standard.id))
                 yield dg.MaterializeResult(asset_key=["raw", raw_table(standard)], metadata=metadata)
             metadata = table_metadata(conn, f"raw.{ISSUES_TABLE}")
-        metadata["issues_this_run"] = dg.MetadataValue.json(
-            dict(Counter(f"{i.severity}:{i.reason}" for _, i in report.issues())))
-        metadata["skipped_sources"] = dg.MetadataValue.json({s.source.id: s.reason for s in report.skipped})
-        yield dg.MaterializeResult(asset_key=issues_key(), metadata=metadata)
+        if issues_key() in selected:
+            metadata["issues_this_run"] = dg.MetadataValue.json(
+                dict(Counter(f"{i.severity}:{i.reason}" for _, i in report.issues())))
+            metadata["skipped_sources"] = dg.MetadataValue.json({s.source.id: s.reason for s in report.skipped})
+            yield dg.MaterializeResult(asset_key=issues_key(), metadata=metadata)
 
     return ingest_registers, publishers
 

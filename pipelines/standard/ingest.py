@@ -8,7 +8,7 @@ keeps its previous rows and is reported; the publisher's other sources still loa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,11 +61,13 @@ def read_source(source: Source, landing: Path, realdata: Path) -> SourceTable:
 
 
 def map_publishers(registry: Registry, spec: StandardSpec, codes: Sequence[str], landing: Path,
-                   realdata: Path) -> IngestReport:
-    """Read and map every source of the given publishers (no database involved)."""
+                   realdata: Path, datasets: Collection[str] | None = None) -> IngestReport:
+    """Read and map every source of the given publishers (of ``datasets``, when given; no database involved)."""
     report = IngestReport()
     for code in codes:
         for source in registry.for_publisher(code):
+            if datasets is not None and source.dataset not in datasets:
+                continue
             if source.entry.root == "realdata" and not realdata.is_dir():
                 report.skipped.append(SkippedSource(source, f"real-data folder {realdata} not present", "notice"))
                 continue
@@ -87,19 +89,25 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, spec: StandardSpec) -> None:
 
 
 def write_publishers(conn: duckdb.DuckDBPyConnection, spec: StandardSpec, codes: Sequence[str],
-                     report: IngestReport) -> None:
-    """Replace the publishers' rows and issues in one transaction (skipped sources keep theirs)."""
+                     report: IngestReport, datasets: Collection[str] | None = None) -> None:
+    """Replace the publishers' rows and issues in one transaction (skipped sources keep theirs).
+
+    With ``datasets``, only those sets' rows and issues are replaced: a build that found one
+    changed file of a publisher reloads that file's set, not the publisher's other sets.
+    """
     ensure_tables(conn, spec)
     kept = [s.source.id for s in report.skipped]
+    chosen = [s for s in spec if datasets is None or s.id in datasets]
     with transaction(conn):
-        for standard in spec:
+        for standard in chosen:
             _delete(conn, raw_table(standard), codes, kept)
             rows = [
                 (m.source.publisher.code, m.source.id, m.label, line, *values)
                 for m in report.mapped if m.source.dataset == standard.id for line, values in m.rows
             ]
             insert_rows(conn, f"{SCHEMA}.{raw_table(standard)}", rows)
-        _delete(conn, ISSUES_TABLE, codes, kept, also="reason = 'source_skipped'")
+        _delete(conn, ISSUES_TABLE, codes, kept, also="reason = 'source_skipped'",
+                datasets=[s.id for s in chosen])
         issues = [
             (m.source.publisher.code, m.source.id, m.source.dataset, m.label, i.line, i.column, i.column_name,
              i.value, i.severity, i.reason, i.message)
@@ -113,12 +121,14 @@ def write_publishers(conn: duckdb.DuckDBPyConnection, spec: StandardSpec, codes:
 
 
 def _delete(conn: duckdb.DuckDBPyConnection, table: str, codes: Sequence[str], kept_sources: Sequence[str],
-            also: str = "false") -> None:
-    """Delete the publishers' rows, except those of sources kept from an earlier run."""
+            also: str = "false", datasets: Sequence[str] | None = None) -> None:
+    """Delete the publishers' rows (of ``datasets`` only, in the issues table), except those of sources
+    kept from an earlier run."""
+    of_datasets = "dataset IN (SELECT unnest(?::VARCHAR[]))" if datasets is not None else "true"
     conn.execute(
         f"DELETE FROM {SCHEMA}.{table} WHERE publisher_code IN (SELECT unnest(?::VARCHAR[])) "
-        f"AND (source_id NOT IN (SELECT unnest(?::VARCHAR[])) OR {also})",
-        [list(codes), list(kept_sources)],
+        f"AND (source_id NOT IN (SELECT unnest(?::VARCHAR[])) OR {also}) AND {of_datasets}",
+        [list(codes), list(kept_sources), *([list(datasets)] if datasets is not None else [])],
     )
 
 
