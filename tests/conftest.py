@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,14 +37,22 @@ def run_tdpf(
     )
 
 
+def announce(request: pytest.FixtureRequest, message: str) -> None:
+    """A line on pytest's terminal, so a long shared fixture is not minutes of silence."""
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"[tdpf] {message}")
+
+
 @pytest.fixture(scope="session")
-def parsed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def parsed_home(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """A data directory whose dbt project is parsed (manifest ready) but nothing is built: for the
     quick tests that load the definitions. Copy it (``parsed_home_copy``) before changing it."""
     from pipelines.defs.project import dbt_project_for
     from pipelines.paths import DataHome, export_environment
 
     home = DataHome(tmp_path_factory.mktemp("parsed") / "data").ensure()
+    announce(request, f"parsing the dbt project once for the quick tests into {home.root} …")
     saved = dict(os.environ)
     try:
         export_environment(home)  # dbt from this environment's bin folder
@@ -69,11 +78,15 @@ def built_user_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_home(tmp_path_factory: pytest.TempPathFactory, built_user_home: Path) -> Path:
+def built_home(tmp_path_factory: pytest.TempPathFactory, built_user_home: Path,
+               request: pytest.FixtureRequest) -> Path:
     """A data directory after one full `tdpf build` of the embedded default (read-only for tests)."""
     home = tmp_path_factory.mktemp("built") / "data"
+    announce(request, f"building the shared data directory once with `tdpf build` (2–3 minutes) into {home} …")
+    started = time.perf_counter()
     result = run_tdpf(home, "build", user_home=built_user_home)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    announce(request, f"shared data directory built in {time.perf_counter() - started:.0f} s")
     return home
 
 
