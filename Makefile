@@ -11,6 +11,7 @@ STAMP := $(VENV)/.installed
 export TDPF_HOME ?= $(CURDIR)/data
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DAGSTER_PORT ?= 3000
 PYTEST_ARGS ?=
 
 .PHONY: help run build serve test dev validate clean-data
@@ -19,18 +20,26 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "Installing the project into $(VENV) (first time: a few minutes)…"
-	@# this machine's pip config names local mirrors that may be absent: hide only that warning
-	@$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev]' 2>&1 \
-	  | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	@# Every step says what it does; pip's own output goes to $(VENV)/install.log (its path is printed).
+	@start=$$(date +%s); log=$(VENV)/install.log; \
+	if [ ! -x $(BIN)/python ]; then \
+	  echo "install 1/2: creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); \
+	else echo "install 1/2: $(VENV) exists"; fi; \
+	echo "install 2/2: installing the project and its dependencies into $(VENV) (first time: about 4 minutes; pip's output in $$log)"; \
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -e '.[dev]' > $$log 2>&1 & pip=$$!; \
+	while kill -0 $$pip 2>/dev/null; do \
+	  sleep 15; kill -0 $$pip 2>/dev/null || break; \
+	  echo "  … $$(( $$(date +%s) - start )) s: $$(grep -c '^Collecting' $$log || true) packages resolved$$(grep -q '^Installing collected' $$log && echo ', installing them')"; \
+	done; \
+	if ! wait $$pip; then echo "pip install failed; the end of $$log:"; tail -n 30 $$log; exit 1; fi; \
+	echo "installed in $$(( $$(date +%s) - start )) s"
 	@touch $(STAMP)
 
-run: $(STAMP) ## Build everything, then serve the catalogue on http://$(HOST):$(PORT)
+run: $(STAMP) ## Build what changed (everything the first time), then serve the catalogue on http://$(HOST):$(PORT)
 	$(BIN)/tdpf build
 	$(BIN)/tdpf serve --host $(HOST) --port $(PORT)
 
-build: $(STAMP) ## Build everything (ingest, dbt, checks, publish) without serving
+build: $(STAMP) ## Build what changed (ingest, dbt, checks, publish) without serving; tdpf build --full rebuilds all
 	$(BIN)/tdpf build
 
 serve: $(STAMP) ## Serve the catalogue from the published releases (HOST, PORT)
@@ -39,8 +48,8 @@ serve: $(STAMP) ## Serve the catalogue from the published releases (HOST, PORT)
 test: $(STAMP) ## Run the whole test suite (unit, integration, HTTP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-dev: $(STAMP) ## Open the Dagster UI (dagster dev -w workspace.yaml)
-	$(BIN)/tdpf dev
+dev: $(STAMP) ## Open the Dagster UI on http://$(HOST):$(DAGSTER_PORT) (dagster dev -w workspace.yaml)
+	$(BIN)/tdpf dev --host $(HOST) --port $(DAGSTER_PORT)
 
 validate: $(STAMP) ## dagster definitions validate -w workspace.yaml
 	$(BIN)/tdpf validate

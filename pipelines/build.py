@@ -124,30 +124,27 @@ def _checks_for(asset_graph: Any, selected: set[dg.AssetKey], gate_checks: set[d
 
 def _partitioned_runs(job: str, plan: Plan, selected: set[dg.AssetKey], checks: set[dg.AssetCheckKey],
                       order: list[str] | None) -> list[RunSpec]:
-    """One run per contiguous range of partitions that need the same assets.
+    """One run per contiguous range of planned partitions, running what any of them needs.
 
     ``order`` is the partitions definition's key order (publishers); ``None`` means calendar days.
+    A partition of the range that needs fewer assets reloads the others unchanged: cheaper than
+    one run (and one process start of every step) per partition.
     """
-    by_partition: dict[str, frozenset[dg.AssetKey]] = {}
+    by_partition: dict[str, set[dg.AssetKey]] = {}
     for key in selected:
         for partition in plan.partitions_of(key):
-            by_partition[partition] = by_partition.get(partition, frozenset()) | {key}
-    runs: list[RunSpec] = []
-    group: list[str] = []
+            by_partition.setdefault(partition, set()).add(key)
+    groups: list[list[str]] = []
     for partition in sorted(by_partition, key=order.index if order else None):
-        if group and (not _contiguous(group[-1], partition, order) or by_partition[group[-1]] != by_partition[partition]):
-            runs.append(_range_run(job, group, by_partition, checks))
-            group = []
-        group.append(partition)
-    if group:
-        runs.append(_range_run(job, group, by_partition, checks))
+        if groups and _contiguous(groups[-1][-1], partition, order):
+            groups[-1].append(partition)
+        else:
+            groups.append([partition])
+    runs = []
+    for group in groups:
+        assets = frozenset(set().union(*(by_partition[p] for p in group)))
+        runs.append(RunSpec(job, assets, frozenset(c for c in checks if c.asset_key in assets), tuple(group)))
     return runs
-
-
-def _range_run(job: str, group: list[str], by_partition: Mapping[str, frozenset[dg.AssetKey]],
-               checks: set[dg.AssetCheckKey]) -> RunSpec:
-    assets = by_partition[group[0]]
-    return RunSpec(job, assets, frozenset(c for c in checks if c.asset_key in assets), tuple(group))
 
 
 def _contiguous(previous: str, partition: str, order: list[str] | None) -> bool:

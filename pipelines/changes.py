@@ -5,7 +5,8 @@ materialisation carries the input version it read (``pipelines/fingerprints.py``
 materialisation carries Dagster's ``dagster/code_version`` tag, and the event log orders
 materialisations. An asset (or one partition of it) must run when
 
-- it was never materialised;
+- it was never materialised (unless it has nothing to read, like a new publisher without a file for
+  a set that other publishers already loaded);
 - it is an ingest asset and the input version of its files differs from the one it last read;
 - its code version differs from the one it last ran with (dbt's SQL checksum for models);
 - a parent was materialised after it (a run that stopped half-way left it behind);
@@ -24,7 +25,7 @@ from datetime import date
 
 import dagster as dg
 
-from pipelines.fingerprints import INPUT_VERSION
+from pipelines.fingerprints import INPUT_VERSION, NOTHING
 
 CODE_VERSION_TAG = "dagster/code_version"
 #: Metadata key under which a release records the version of the gate it passed (its suite file).
@@ -149,6 +150,8 @@ def _why(asset_graph: dg.AssetGraph, history: History, inputs: Inputs,  # type: 
     if key in gates:
         return _release_why(asset_graph, history, gates[key], key, record)
     if record is None:
+        if inputs.versions.get(key, {}).get(partition, None) == NOTHING and history.newest_any_partition(key):
+            return None  # a new publisher with no file for this set: nothing to load, nothing to rebuild
         return "never built"
     entry = record.event_log_entry
     materialization = entry.asset_materialization

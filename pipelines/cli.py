@@ -202,9 +202,12 @@ def _dagster(args: list[str]) -> None:
 
 
 @app.command()
-def dev() -> None:
+def dev(
+    host: Annotated[str, typer.Option(envvar="DAGSTER_HOST", help="Interface the UI binds.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="DAGSTER_PORT", help="TCP port of the UI.")] = 3000,
+) -> None:
     """Open the Dagster UI (``dagster dev -w workspace.yaml``) on the data directory's instance."""
-    _dagster(["dev", "-w", str(PROJECT_ROOT / "workspace.yaml")])
+    _dagster(["dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "--host", host, "--port", str(port)])
 
 
 @app.command()

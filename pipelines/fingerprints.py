@@ -70,10 +70,16 @@ def day_versions(code: str, feeds_root: Path, days: Sequence[date]) -> dict[str,
     return out
 
 
+#: The input version of an asset partition with nothing to read (a publisher with no file for a set).
+NOTHING = ""
+
+
 def publisher_versions(code: str, entries: Mapping[str, Sequence[tuple[str, Path]]]) -> dict[str, str]:
-    """Publisher code → the version of its registry entries (as JSON) and the files they name."""
+    """Publisher code → the version of its registry entries (as JSON) and the files they name
+    (``NOTHING`` when it has none)."""
     return {
         publisher: combine([("code", code), *((entry, file_digest(path)) for entry, path in sources)])
+        if sources else NOTHING
         for publisher, sources in entries.items()
     }
 

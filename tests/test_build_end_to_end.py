@@ -77,19 +77,6 @@ def test_staffing_release_keeps_outside_counts_apart(built_home: Path) -> None:
     assert sum(int(r["outside_count"]) for r in bureau) == 29
 
 
-def test_a_full_rebuild_publishes_nothing_new_and_duplicates_no_rows(home_copy: Path) -> None:
-    """`--full` reruns every asset on unchanged data: same content, same versions, no row twice."""
-    before = _current_hashes(home_copy)
-    index_before = (home_copy / "releases" / "index.json").read_bytes()
-    result = run_tdpf(home_copy, "build", "--full")
-    assert result.returncode == 0, result.stderr[-4000:]
-    assert _current_hashes(home_copy) == before
-    assert (home_copy / "releases" / "index.json").read_bytes() == index_before
-    con = duckdb.connect(str(home_copy / "warehouse" / "tdpf.duckdb"), read_only=True)
-    assert con.execute("SELECT count(*) FROM raw.bureau_budget_lines").fetchone()[0] == 3 + 6 + 17
-    assert con.execute("SELECT count(*) FROM marts.bureau_expenditure").fetchone()[0] == 15
-
-
 def _break_landing(home: Path, old: str, new: str) -> tuple[Path, int]:
     landing = home / "landing" / "bureau_report" / "jigyo_gaiyo_r5_tables.md"
     lines = landing.read_text(encoding="utf-8").split("\n")

@@ -55,7 +55,8 @@ def _failures(quality: dict, engine: str) -> dict[str, dict]:  # type: ignore[ty
 
 
 def test_corrupted_sources_are_held_back_and_the_previous_release_stays_served(home_copy: Path) -> None:
-    """Three corruptions in three datasets, one rebuild: each gate holds back its own dataset only."""
+    """Three corruptions in three datasets, one full rebuild: each gate holds back its own dataset only,
+    and every other dataset, rebuilt from unchanged data, keeps its version and content hash."""
     before = _current(home_copy)
     _edit_poles(home_copy, _swap_first_and_duplicate_second)  # swapped coordinates, a duplicated pole ID
     budget = home_copy / BUDGET
@@ -65,18 +66,18 @@ def test_corrupted_sources_are_held_back_and_the_previous_release_stays_served(h
     text = text.replace("総務課\t2\t2\t3\t1\t4\t5\t3\t20\t17", "総務課\t2\t2\t3\t1\t4\t5\t4\t21\t17")
     budget.write_text(text, encoding="utf-8")
 
-    result = run_tdpf(home_copy, "build")
+    result = run_tdpf(home_copy, "build", "--full")  # --full: every dataset is rebuilt and re-checked
     out = result.stdout + result.stderr
     assert result.returncode == 1, out[-3000:]
     assert "quality gate failed" in out and "Traceback" not in out
-    assert "staffing_units_sum_to_parent_units" in out
+    assert "held back bureau-staffing-by-rank" in out and "staffing_units_sum_to_parent_units" in out
 
     after = _current(home_copy)
-    assert after["smart-pole-register"] == before["smart-pole-register"]
-    assert after["bureau-revenue"] == before["bureau-revenue"]
-    assert after["bureau-staffing-by-rank"] == before["bureau-staffing-by-rank"]
-    assert after["aed-locations"] == before["aed-locations"]  # untouched data: not even re-checked
-    assert after["bureau-expenditure"] == before["bureau-expenditure"]  # re-checked, same content
+    assert after == before  # the corrupted three held back; the rest rebuilt to the same content
+    con = duckdb.connect(str(home_copy / "warehouse" / "tdpf.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM raw.bureau_budget_lines").fetchone()[0] == 3 + 6 + 17  # no row twice
+    assert con.execute("SELECT count(*) FROM marts.bureau_expenditure").fetchone()[0] == 15
+    con.close()
 
     with run_api_server(home_copy) as base:
         register = httpx.get(f"{base}/api/v1/datasets/smart-pole-register").json()
@@ -101,7 +102,7 @@ def test_corrupted_sources_are_held_back_and_the_previous_release_stays_served(h
         assert staffing["status"] == "failed" and "staffing_units_sum_to_parent_units" in _failures(staffing, "dbt")
 
         aed = httpx.get(f"{base}/api/v1/datasets/aed-locations").json()["quality"]["latest_attempt"]
-        assert aed["checked_at"] < attempt["checked_at"] and aed["published"] is True  # from the first build
+        assert aed["published"] is True and aed["checked_at"] >= attempt["checked_at"]  # re-checked after it, published
 
         page = httpx.get(f"{base}/datasets/smart-pole-register").text
         assert "最新の更新は品質検査で保留されました" in page and "in_japan_latitude" in page
