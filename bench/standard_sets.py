@@ -35,7 +35,7 @@ from pipelines.paths import DataHome, export_environment  # noqa: E402
 from pipelines.standard.catalogue import write_platform_catalogue  # noqa: E402
 from pipelines.standard.ingest import map_publishers, write_publishers  # noqa: E402
 from pipelines.standard.registry import load_registry  # noqa: E402
-from pipelines.standard.samples import write_municipal_registers, write_registry_files  # noqa: E402
+from pipelines.standard.samples import write_benchmark_registers, write_registry_files  # noqa: E402
 from pipelines.standard.spec import load_spec  # noqa: E402
 from pipelines.standard.tokyo import synthetic_publishers, tokyo_municipalities  # noqa: E402
 
@@ -73,7 +73,7 @@ def main() -> None:
         home = DataHome(Path(tmp) / "data").ensure()
         export_environment(home)
         publishers = (*tokyo_municipalities(), *synthetic_publishers(args.publishers, SEED))
-        t_generate, entries = timed(lambda: write_municipal_registers(home.landing, publishers, SEED, args.rows_per_set))
+        t_generate, entries = timed(lambda: write_benchmark_registers(home.landing, publishers, SEED, args.rows_per_set))
         registry_dir = Path(tmp) / "registry"
         write_registry_files(registry_dir, publishers, entries)
         registry = load_registry(registry_dir, frozenset(spec.ids))

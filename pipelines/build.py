@@ -70,7 +70,7 @@ def plan_for(home: DataHome, defs: dg.Definitions, instance: dg.DagsterInstance,
     """
     from pipelines.defs.landing import current_inputs
     from pipelines.defs.quality import release_gates
-    from pipelines.defs.standard_sets import load_standard_inputs
+    from pipelines.defs.registers import load_standard_inputs
 
     spec, registry = load_standard_inputs()
     manifest_path = home.dbt_target / "manifest.json"

@@ -355,7 +355,7 @@ def quality_run(
     """Validate the built warehouse against the gates without publishing; exit 1 if a gate fails."""
     import duckdb
 
-    from pipelines.quality.derive import published_nodes
+    from pipelines.dbt_manifest import published_nodes
     from pipelines.quality.gatekeeper import gate_target
     from pipelines.quality.gate import evaluate
     from pipelines.quality.gx_runner import quiet_context

@@ -19,7 +19,7 @@ from pipelines.defs.quality import build_quality_gates, gate_targets
 from pipelines.defs.resources import build_resources
 from pipelines.defs.smart_poles import SMART_POLE_ASSETS, smart_pole_days
 from pipelines.defs.automation import build_automation
-from pipelines.defs.standard_sets import build_catalogue_asset, build_standard_assets, load_standard_inputs
+from pipelines.defs.registers import build_catalogue_asset, build_register_assets, load_standard_inputs
 from pipelines.defs.transform import build_daily_dbt_assets, build_dbt_assets
 from pipelines.paths import DataHome, data_home, export_environment
 
@@ -30,7 +30,7 @@ def build_definitions(home: DataHome) -> dg.Definitions:
     export_environment(home)
     project = dbt_project_for(home)
     spec, registry = load_standard_inputs()
-    registers, publishers = build_standard_assets(spec, registry)
+    registers, publishers = build_register_assets(spec, registry)
     catalogue = build_catalogue_asset(spec, project.manifest_path)
     dbt_models = build_dbt_assets(project)
     daily_models = build_daily_dbt_assets(project, smart_pole_days)

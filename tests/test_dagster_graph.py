@@ -54,7 +54,7 @@ class AllEvents:
 @pytest.mark.slow
 def test_whole_graph_materialises_into_a_temporary_data_directory(graph_run) -> None:  # type: ignore[no-untyped-def]
     defs, result, home = graph_run
-    assert result.success and result.jobs == sorted(["tdpf_prepare", "municipal_registers", "smart_pole_daily",
+    assert result.success and result.jobs == sorted(["tdpf_prepare", "registers", "smart_pole_daily",
                                                      "tdpf_publish"])
     materialised = {m.asset_key for m in result.asset_materializations_for_node("tdpf_dbt_models")}
     all_keys = set(defs.resolve_asset_graph().get_all_asset_keys())

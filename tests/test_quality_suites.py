@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.paths import DataHome
-from pipelines.quality.derive import published_nodes
+from pipelines.dbt_manifest import published_nodes
 from pipelines.quality.gatekeeper import MissingSuiteError, gate_target
 from pipelines.quality.gx_runner import check_suite
 from pipelines.quality.suites import SUITES_DIR, load_suite

@@ -34,7 +34,7 @@ from pipelines.standard.samples import (
     registry_file_name,
     wareki,
     write_embedded_samples,
-    write_municipal_registers,
+    write_benchmark_registers,
 )
 from pipelines.standard.tokyo import (
     Municipality,
@@ -141,8 +141,8 @@ def test_written_paths_come_back_in_a_stable_order(tmp_path: Path, landing: Path
 
 def test_benchmark_registers_are_deterministic_and_cover_eight_sets_in_three_shapes(tmp_path: Path) -> None:
     publishers = tokyo_municipalities()[:3]
-    entries = write_municipal_registers(tmp_path / "a", publishers, seed=3, rows_per_set=5)
-    write_municipal_registers(tmp_path / "b", publishers, seed=3, rows_per_set=5)
+    entries = write_benchmark_registers(tmp_path / "a", publishers, seed=3, rows_per_set=5)
+    write_benchmark_registers(tmp_path / "b", publishers, seed=3, rows_per_set=5)
     assert sha256_tree(tmp_path / "a") == sha256_tree(tmp_path / "b")
     assert len(entries) == 8 * 3
     shapes = []
@@ -162,7 +162,7 @@ def test_benchmark_registers_are_deterministic_and_cover_eight_sets_in_three_sha
 
 def test_sixty_two_publishers_times_eight_sets_generate_well_under_a_minute(tmp_path: Path) -> None:
     start = time.perf_counter()
-    entries = write_municipal_registers(tmp_path, tokyo_municipalities(), seed=1)
+    entries = write_benchmark_registers(tmp_path, tokyo_municipalities(), seed=1)
     elapsed = time.perf_counter() - start
     assert len(entries) == 62 * 8
     assert elapsed < 45, f"took {elapsed:.1f} s"

@@ -5,7 +5,7 @@ partitioned by publisher and by JST day, which Dagster runs separately:
 
 1. ``tdpf_prepare`` — every unpartitioned asset that needs no partitioned data
    (bureau report, smart-pole register, the platform's own catalogue, their dbt models);
-2. ``municipal_registers`` — the registers of publishers of the source registry;
+2. ``registers`` — the registers of publishers of the source registry (municipalities and bureaus);
 3. ``smart_pole_daily`` — the day-partitioned assets (feeds and their dbt models);
 4. ``tdpf_publish`` — everything downstream of partitioned data: the standard sets' dbt
    models, every dataset's quality gate, releases (a failed gate holds back its dataset only).
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 PREPARE_JOB = "tdpf_prepare"
-REGISTERS_JOB = "municipal_registers"
+REGISTERS_JOB = "registers"
 DAILY_JOB = "smart_pole_daily"
 PUBLISH_JOB = "tdpf_publish"
 BUILD_JOBS = (PREPARE_JOB, REGISTERS_JOB, DAILY_JOB, PUBLISH_JOB)  # in the order a build runs them

@@ -12,7 +12,7 @@ from pipelines.changes import Inputs
 from pipelines.defs.bureau_report import CODE_VERSION as REPORT_CODE_VERSION
 from pipelines.defs.bureau_report import INGEST_ASSETS, ensure_embedded_report, report_files
 from pipelines.defs.smart_poles import ensure_embedded_smart_poles, readings_versions, register_version
-from pipelines.defs.standard_sets import ensure_embedded_registers, platform_catalogue_version, register_inputs
+from pipelines.defs.registers import ensure_embedded_registers, platform_catalogue_version, register_inputs
 from pipelines.fingerprints import files_version
 from pipelines.paths import DataHome
 from pipelines.smart_poles.ingest import days_with_files

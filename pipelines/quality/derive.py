@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pipelines.dbt_manifest import gate_severity
+from pipelines.dbt_manifest import gate_severity, published_nodes
 # The generator reads existing suites checked completely, GX included: `tdpf quality generate --check`
 # fails on a suite whose arguments GX refuses, as a gate would.
 from pipelines.quality.gx_runner import load_checked_suite as load_suite
@@ -26,13 +26,6 @@ LATITUDE = (20, 46)
 LONGITUDE = (122, 154)
 #: The partition a failing row belongs to, when the dataset has one.
 PARTITION_COLUMNS = ("全国地方公共団体コード", "day")
-
-
-def published_nodes(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """dbt models that declare a dataset (``meta.tdpf.dataset_id``), by dataset id."""
-    nodes = [n for n in manifest["nodes"].values()
-             if n["resource_type"] == "model" and n.get("meta", {}).get("tdpf", {}).get("dataset_id")]
-    return sorted(nodes, key=lambda n: n["meta"]["tdpf"]["dataset_id"])
 
 
 def derive_rules(node: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[ExpectationRule]:

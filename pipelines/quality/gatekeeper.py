@@ -20,6 +20,7 @@ import duckdb
 
 from catalog_api.release_contract import AttemptRecord, QualitySummary
 from catalog_api.release_store import Attempt, ReleaseStore
+from pipelines.dbt_manifest import relation_of, upstream_models
 from pipelines.paths import DataHome
 from pipelines.quality.gate import REPORT_FILE, Verdict, evaluate
 from pipelines.quality.report import write_report
@@ -50,19 +51,6 @@ class GateTarget:
         return self.suite.path.name if self.suite.path else ""
 
 
-def upstream_models(manifest: Mapping[str, Any], node: Mapping[str, Any]) -> list[str]:
-    """The model and every model it is built from: their tests all vouch for the dataset."""
-    seen: set[str] = set()
-    stack = [node["unique_id"]]
-    while stack:
-        uid = stack.pop()
-        if uid in seen or not uid.startswith("model."):
-            continue
-        seen.add(uid)
-        stack.extend(manifest["nodes"][uid]["depends_on"]["nodes"])
-    return sorted(manifest["nodes"][uid]["name"] for uid in seen)
-
-
 def gate_target(manifest: Mapping[str, Any], node: Mapping[str, Any], suites: Path | None = None) -> GateTarget:
     tdpf = node["meta"]["tdpf"]
     path = suite_path(tdpf["dataset_id"], suites)
@@ -71,7 +59,7 @@ def gate_target(manifest: Mapping[str, Any], node: Mapping[str, Any], suites: Pa
             f"{path}: no quality suite for published dataset {tdpf['dataset_id']!r} (dbt model {node['name']}); "
             "run `tdpf quality generate` and add the dataset's own rules")
     return GateTarget(
-        dataset_id=tdpf["dataset_id"], model=node["name"], relation=f'"{node["schema"]}"."{node["alias"]}"',
+        dataset_id=tdpf["dataset_id"], model=node["name"], relation=relation_of(node),
         models=tuple(upstream_models(manifest, node)), suite=load_suite(path),
         title=tdpf.get("title", ""), title_en=tdpf.get("title_en", ""),
     )

@@ -17,7 +17,7 @@ Two entry points:
   listed in :data:`EMBEDDED_BAD_ROWS`. The registry files in
   ``pipelines/sources/registry/`` describe exactly these files
   (:func:`embedded_registry` builds the same entries).
-* :func:`write_municipal_registers` — the benchmark: the 8 sets for any list of publishers,
+* :func:`write_benchmark_registers` — the benchmark: the 8 sets for any list of publishers,
   rotating through the three legacy shapes, returning the registry entries to load them.
 
 The values are made up; every row except those in :data:`EMBEDDED_BAD_ROWS` becomes
@@ -38,7 +38,7 @@ slugs are the spec's (:mod:`.spec_columns`); the modules are one per thing gener
 from __future__ import annotations
 
 from pipelines.standard.samples.bad_rows import BadRow
-from pipelines.standard.samples.benchmark import SHAPES, write_municipal_registers
+from pipelines.standard.samples.benchmark import SHAPES, write_benchmark_registers
 from pipelines.standard.samples.custom_layout import Col
 from pipelines.standard.samples.embedded import (
     BUREAU,
@@ -81,5 +81,5 @@ __all__ = [
     "LEGACY_COLUMNS", "MIZUHO", "OGASAWARA", "SETS", "SET_TITLES", "SHAPES", "SHINJUKU", "TOWNS_BY_CODE",
     "XLSX_DESIGNS", "BadRow", "Col", "LegacyQuirks", "Place", "RegistryEntrySpec", "Town", "embedded_registry",
     "hankaku_kana", "kanji_number", "registry_document", "registry_file_name", "registry_yaml", "wareki",
-    "write_embedded_samples", "write_municipal_registers", "write_registry_files", "zenkaku_digits",
+    "write_embedded_samples", "write_benchmark_registers", "write_registry_files", "zenkaku_digits",
 ]

@@ -23,7 +23,7 @@ from pipelines.standard.tokyo import Municipality
 SHAPES: tuple[str, ...] = ("legacy-csv", "xlsx", "english-csv")
 
 
-def write_municipal_registers(out: Path, publishers: Sequence[Municipality], seed: int,
+def write_benchmark_registers(out: Path, publishers: Sequence[Municipality], seed: int,
                               rows_per_set: int = 40) -> list[RegistryEntrySpec]:
     """Write the 8 sets' registers for every publisher under ``out/municipal/<code>/``.
 

@@ -69,7 +69,7 @@ def issues_key() -> dg.AssetKey:
     return dg.AssetKey(["raw", ISSUES_TABLE])
 
 
-def build_standard_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.AssetsDefinition, dg.PartitionsDefinition]:
+def build_register_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.AssetsDefinition, dg.PartitionsDefinition]:
     """The publisher-partitioned ingest of every registry source."""
     publishers = dg.StaticPartitionsDefinition(list(registry.publisher_codes))
     specs = [
