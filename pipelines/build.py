@@ -9,7 +9,7 @@ run stops the build: nothing after it runs, so nothing more is published.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -134,17 +134,22 @@ def _partitioned_runs(job: str, plan: Plan, selected: set[dg.AssetKey], checks: 
     for key in selected:
         for partition in plan.partitions_of(key):
             by_partition.setdefault(partition, set()).add(key)
+    runs = []
+    for group in partition_ranges(by_partition, order):
+        assets = frozenset(set().union(*(by_partition[p] for p in group)))
+        runs.append(RunSpec(job, assets, frozenset(c for c in checks if c.asset_key in assets), tuple(group)))
+    return runs
+
+
+def partition_ranges(partitions: Iterable[str], order: list[str] | None) -> list[list[str]]:
+    """The partitions as runs of neighbours, in order: each becomes one single-run backfill."""
     groups: list[list[str]] = []
-    for partition in sorted(by_partition, key=order.index if order else None):
+    for partition in sorted(partitions, key=order.index if order else None):
         if groups and _contiguous(groups[-1][-1], partition, order):
             groups[-1].append(partition)
         else:
             groups.append([partition])
-    runs = []
-    for group in groups:
-        assets = frozenset(set().union(*(by_partition[p] for p in group)))
-        runs.append(RunSpec(job, assets, frozenset(c for c in checks if c.asset_key in assets), tuple(group)))
-    return runs
+    return groups
 
 
 def _contiguous(previous: str, partition: str, order: list[str] | None) -> bool:

@@ -93,23 +93,28 @@ class History:
         return max(ids) if ids else None
 
     def _load(self, key: dg.AssetKey) -> dict[str | None, dg.EventLogRecord]:
+        """The latest materialisation of each partition (or of the asset): two queries, whatever the history."""
+        latest = self.instance.get_latest_storage_id_by_partition(key, dg.DagsterEventType.ASSET_MATERIALIZATION)
+        if not latest:  # unpartitioned (or never built)
+            page = self.instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key), limit=1)
+            return {None: page.records[0]} if page.records else {}
         out: dict[str | None, dg.EventLogRecord] = {}
-        cursor = None
-        while True:  # newest first; the first record seen for a partition is its latest
-            page = self.instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key), limit=500,
-                                                        cursor=cursor)
+        ids = sorted(latest.values())
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            page = self.instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=key, storage_ids=chunk), limit=len(chunk))
             for record in page.records:
-                partition = record.event_log_entry.dagster_event.partition  # type: ignore[union-attr]
-                out.setdefault(partition, record)
-            if not page.has_more:
-                return out
-            cursor = page.cursor
+                out[record.event_log_entry.dagster_event.partition] = record  # type: ignore[union-attr]
+        return out
 
     def latest_gate_run(self, check: dg.AssetCheckKey) -> float | None:
-        """When the gate check last ran (its evaluation time), or None."""
+        """When the gate check last reached a verdict (its evaluation's time), or None."""
         records = self.instance.event_log_storage.get_latest_asset_check_execution_by_key([check])
         record = records.get(check)
-        return record.create_timestamp if record else None
+        if record is None or record.event is None or record.status.value == "PLANNED":
+            return None
+        return record.event.timestamp
 
 
 def plan_build(asset_graph: dg.AssetGraph, history: History, inputs: Inputs,  # type: ignore[name-defined]

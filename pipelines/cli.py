@@ -79,7 +79,8 @@ def build(
         plan, runs = plan_for(home, defs, instance, full=full)
         if not runs:
             console.print("Nothing changed since the last build (landing files, code, quality suites): "
-                          "no dbt run, nothing published. `tdpf build --full` rebuilds everything.")
+                          "no dbt run, nothing published. `tdpf build --full` rebuilds everything."
+                          + _held_back_note(home))
             return
         with build_log(log) as tally:
             for line in _plan_lines(plan):
@@ -117,6 +118,19 @@ def _plan_lines(plan: "Plan") -> list[str]:
         shown = ", ".join(nodes[:4]) + (f" and {len(nodes) - 4} more" if len(nodes) > 4 else "")
         lines.append(f"changed — {why}: {shown}")
     return lines
+
+
+def _held_back_note(home: DataHome) -> str:
+    """" N dataset(s) held back …" when the latest gate run of some datasets did not publish."""
+    from catalog_api.release_store import ReleaseStore
+
+    store = ReleaseStore(home.releases)
+    datasets = sorted(p.name for p in home.releases.iterdir() if p.is_dir()) if home.releases.is_dir() else []
+    held = [d for d in datasets if (a := store.latest_attempt(d)) is not None and not a.document.get("published")]
+    if not held:
+        return ""
+    return (f" {len(held)} dataset(s) held back by their quality gate since their last update "
+            f"({', '.join(held)}): `tdpf quality run` shows why.")
 
 
 def _report_held_back(home: DataHome, results: "list[dg.ExecuteInProcessResult]") -> None:

@@ -40,7 +40,10 @@ def run_tdpf(
 def announce(request: pytest.FixtureRequest, message: str) -> None:
     """A line on pytest's terminal, so a long shared fixture is not minutes of silence."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    with capture.global_and_fixture_disabled():  # fixture output is captured otherwise
         reporter.write_line(f"[tdpf] {message}")
 
 

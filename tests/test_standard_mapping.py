@@ -141,3 +141,24 @@ def test_an_unreadable_file_keeps_its_previous_rows(tmp_path: Path) -> None:
 def test_the_dbt_files_are_generated_from_the_spec() -> None:
     """Run `tdpf standard generate` after changing standard_datasets.yaml."""
     assert stale_files(SPEC) == []
+
+
+def test_reloading_one_set_of_a_publisher_leaves_its_other_sets_and_their_issues_alone(tmp_path: Path) -> None:
+    """A build that found one changed file reloads that file's set only (pipelines/changes.py)."""
+    registry, landing = _setup(tmp_path, *_shinjuku([GOOD_ROW]))
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    write_publishers(conn, SPEC, ["131041"], map_publishers(registry, SPEC, ["131041"], landing, REALDATA))
+    toilets = SPEC.get("public-toilets")
+    width = len(toilets.columns)
+    conn.execute(f"INSERT INTO raw.register_public_toilets VALUES ('131041', 'shinjuku-toilets', 'landing:t.csv', 2"
+                 f"{', NULL' * width})")
+    conn.execute("INSERT INTO raw.register_issues VALUES ('131041', 'shinjuku-toilets', 'public-toilets', "
+                 "'landing:t.csv', 2, 1, '名称', '', 'warning', 'blanked', 'kept for the test')")
+
+    (landing / "s/aed.csv").write_bytes(("\r\n".join([LEGACY_AED, GOOD_ROW, GOOD_ROW.replace(",１,", ",2,")]) + "\r\n").encode("cp932"))
+    aed_only = {"aed-locations"}
+    write_publishers(conn, SPEC, ["131041"], map_publishers(registry, SPEC, ["131041"], landing, REALDATA, aed_only),
+                     aed_only)
+    assert conn.execute("SELECT count(*) FROM raw.register_aed_locations WHERE publisher_code = '131041'").fetchone()[0] == 2
+    assert conn.execute("SELECT count(*) FROM raw.register_public_toilets").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM raw.register_issues WHERE dataset = 'public-toilets'").fetchone()[0] == 1
