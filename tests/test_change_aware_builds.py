@@ -83,3 +83,18 @@ def test_one_changed_register_reingests_its_publisher_and_rebuilds_only_its_mode
     assert after["aed-locations"][0] == before["aed-locations"][0] + 1  # the corrected row is published
     assert {d: v for d, v in after.items() if d != "aed-locations"} == \
            {d: v for d, v in before.items() if d != "aed-locations"}
+
+
+def test_a_build_finishes_what_an_earlier_run_left_behind(home_copy: Path) -> None:
+    """An ingest ran alone (as a run stopped after it would leave things): its models and releases follow."""
+    select = run_tdpf(home_copy, "build", "--select", "raw/bureau_staffing_by_job_type")
+    assert select.returncode == 0, select.stderr[-3000:]
+    runs_before = _run_ids(home_copy)
+
+    result = run_tdpf(home_copy, "build")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "an upstream asset was rebuilt after it" in result.stderr
+    _, materialised = _new_runs(home_copy, runs_before)
+    assert ("marts/bureau_staffing_by_job_type", None) in materialised
+    assert ("release/bureau_staffing_by_job_type", None) in materialised
+    assert not any(a.startswith("raw/") for a, _ in materialised)  # the ingest itself is up to date
