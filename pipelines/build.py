@@ -48,19 +48,6 @@ class RunSpec:
         return f"{self.job}{where}: {len(self.assets)} assets, {len(self.checks)} checks"
 
 
-@dataclass
-class BuildOutcome:
-    """The runs a build made, in order; the build stopped at the first failure."""
-
-    plan: Plan
-    runs: list[RunSpec]
-    results: list[dg.ExecuteInProcessResult]
-
-    @property
-    def success(self) -> bool:
-        return all(r.success for r in self.results)
-
-
 def plan_for(home: DataHome, defs: dg.Definitions, instance: dg.DagsterInstance,
              full: bool = False, embed: bool = True) -> tuple[Plan, list[RunSpec]]:
     """What a build of ``home`` must run now: the one entry point of the CLI, the schedule and the sensors.
@@ -131,8 +118,8 @@ def _partitioned_runs(job: str, plan: Plan, selected: set[dg.AssetKey], checks: 
     one run (and one process start of every step) per partition.
     """
     by_partition: dict[str, set[dg.AssetKey]] = {}
-    for key in selected:
-        for partition in plan.partitions_of(key):
+    for key, partition in plan.nodes:
+        if key in selected and partition is not None:
             by_partition.setdefault(partition, set()).add(key)
     runs = []
     for group in partition_ranges(by_partition, order):
@@ -143,21 +130,22 @@ def _partitioned_runs(job: str, plan: Plan, selected: set[dg.AssetKey], checks: 
 
 def partition_ranges(partitions: Iterable[str], order: list[str] | None) -> list[list[str]]:
     """The partitions as runs of neighbours, in order: each becomes one single-run backfill."""
+    position = {key: i for i, key in enumerate(order)} if order is not None else None
     groups: list[list[str]] = []
-    for partition in sorted(partitions, key=order.index if order else None):
-        if groups and _contiguous(groups[-1][-1], partition, order):
+    for partition in sorted(partitions, key=position.__getitem__ if position else None):
+        if groups and _contiguous(groups[-1][-1], partition, position):
             groups[-1].append(partition)
         else:
             groups.append([partition])
     return groups
 
 
-def _contiguous(previous: str, partition: str, order: list[str] | None) -> bool:
+def _contiguous(previous: str, partition: str, position: Mapping[str, int] | None) -> bool:
     """Whether ``partition`` follows ``previous`` with nothing between: a partition range covers
     every partition between its ends (every calendar day; every publisher in the registry's order)."""
-    if order is None:
+    if position is None:
         return date.fromisoformat(partition) - date.fromisoformat(previous) == timedelta(days=1)
-    return order.index(partition) == order.index(previous) + 1
+    return position[partition] == position[previous] + 1
 
 
 def execute_runs(defs: dg.Definitions, instance: dg.DagsterInstance, runs: Sequence[RunSpec],

@@ -61,9 +61,6 @@ class Plan:
     def assets(self) -> set[dg.AssetKey]:
         return {key for key, _ in self.nodes}
 
-    def partitions_of(self, key: dg.AssetKey) -> set[str]:
-        return {p for k, p in self.nodes if k == key and p is not None}
-
 
 @dataclass(frozen=True)
 class Inputs:
@@ -81,16 +78,16 @@ class History:
         self._latest: dict[dg.AssetKey, dict[str | None, dg.EventLogRecord]] = {}
 
     def latest(self, key: dg.AssetKey, partition: str | None) -> dg.EventLogRecord | None:
-        if key not in self._latest:
-            self._latest[key] = self._load(key)
-        return self._latest[key].get(partition)
+        return self._records(key).get(partition)
 
     def newest_any_partition(self, key: dg.AssetKey) -> int | None:
         """Storage id of the asset's newest materialisation in any partition (None if never)."""
+        return max((r.storage_id for r in self._records(key).values()), default=None)
+
+    def _records(self, key: dg.AssetKey) -> dict[str | None, dg.EventLogRecord]:
         if key not in self._latest:
             self._latest[key] = self._load(key)
-        ids = [r.storage_id for r in self._latest[key].values()]
-        return max(ids) if ids else None
+        return self._latest[key]
 
     def _load(self, key: dg.AssetKey) -> dict[str | None, dg.EventLogRecord]:
         """The latest materialisation of each partition (or of the asset): two queries, whatever the history."""
@@ -158,16 +155,9 @@ def _why(asset_graph: dg.AssetGraph, history: History, inputs: Inputs,  # type: 
         if inputs.versions.get(key, {}).get(partition, None) == NOTHING and history.newest_any_partition(key):
             return None  # a new publisher with no file for this set: nothing to load, nothing to rebuild
         return "never built"
-    entry = record.event_log_entry
-    materialization = entry.asset_materialization
-    assert materialization is not None
-    if key in inputs.versions:
-        current = inputs.versions[key].get(partition)
-        recorded = materialization.metadata.get(INPUT_VERSION)
-        if recorded is None or getattr(recorded, "value", recorded) != current:
-            return "its input files changed"
-    code = asset_graph.get(key).code_version
-    if code is not None and materialization.tags.get(CODE_VERSION_TAG) != code:
+    if key in inputs.versions and _recorded(record, INPUT_VERSION) != inputs.versions[key].get(partition):
+        return "its input files changed"
+    if _code_changed(asset_graph, key, record):
         return "its code changed"
     if _parent_newer(asset_graph, history, key, partition, record.storage_id):
         return "an upstream asset was rebuilt after it"
@@ -178,13 +168,10 @@ def _release_why(asset_graph: dg.AssetGraph, history: History,  # type: ignore[n
                  gate: tuple[dg.AssetCheckKey, str], key: dg.AssetKey, record: dg.EventLogRecord | None) -> str | None:
     check, gate_version = gate
     if record is not None:
-        materialization = record.event_log_entry.asset_materialization
-        assert materialization is not None
-        code = asset_graph.get(key).code_version
-        if code is not None and materialization.tags.get(CODE_VERSION_TAG) != code:
+        if _code_changed(asset_graph, key, record):
             return "its code changed"
-        recorded = materialization.metadata.get(GATE_VERSION)
-        if recorded is not None and getattr(recorded, "value", recorded) != gate_version:
+        recorded = _recorded(record, GATE_VERSION)
+        if recorded is not None and recorded != gate_version:
             return "its quality suite changed"
     model = history.latest(check.asset_key, None)
     if model is None:
@@ -195,6 +182,17 @@ def _release_why(asset_graph: dg.AssetGraph, history: History,  # type: ignore[n
     if judged is not None and judged >= model.timestamp:
         return None  # the gate held this very data back already: same data, same verdict
     return "never published" if record is None else "its model was rebuilt after it was published"
+
+
+def _recorded(record: dg.EventLogRecord, key: str) -> str | None:
+    """A text metadata entry of the materialisation (None when it has none)."""
+    value = record.asset_materialization.metadata.get(key)  # type: ignore[union-attr]
+    return getattr(value, "value", value)
+
+
+def _code_changed(asset_graph: dg.AssetGraph, key: dg.AssetKey, record: dg.EventLogRecord) -> bool:  # type: ignore[name-defined]
+    code = asset_graph.get(key).code_version
+    return code is not None and record.asset_materialization.tags.get(CODE_VERSION_TAG) != code  # type: ignore[union-attr]
 
 
 def _parent_newer(asset_graph: dg.AssetGraph, history: History, key: dg.AssetKey,  # type: ignore[name-defined]

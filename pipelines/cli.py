@@ -21,6 +21,7 @@ from pipelines.paths import PROJECT_ROOT, DataHome, data_home, export_environmen
 if TYPE_CHECKING:
     import dagster as dg
 
+    from catalog_api.release_contract import AttemptRecord
     from pipelines.build import RunSpec
     from pipelines.changes import Plan
 
@@ -55,13 +56,11 @@ def build(
 
     from pipelines.build import execute_runs, plan_for
     from pipelines.definitions import build_definitions
-    from pipelines.defs.landing import ensure_embedded
     from pipelines.progress import build_log, new_log_path, note, progress_logger
 
     started = time.perf_counter()
     console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
-    with console.status("Preparing the embedded sample and loading definitions (dbt parse on first use)…"):
-        ensure_embedded(home)
+    with console.status("Loading definitions (dbt parse on first use)…"):
         defs = build_definitions(home)
     console.print(f"  [green]✓[/green] definitions loaded [dim]{time.perf_counter() - started:.1f} s[/dim]")
     instance = dg.DagsterInstance.get()
@@ -120,13 +119,21 @@ def _plan_lines(plan: "Plan") -> list[str]:
     return lines
 
 
-def _held_back_note(home: DataHome) -> str:
-    """" N dataset(s) held back …" when the latest gate run of some datasets did not publish."""
+def _held_back(home: DataHome) -> "list[tuple[str, AttemptRecord]]":
+    """Datasets whose latest quality-gate attempt was held back, with that attempt (typed)."""
+    from catalog_api.release_contract import AttemptRecord
     from catalog_api.release_store import ReleaseStore
 
     store = ReleaseStore(home.releases)
     datasets = sorted(p.name for p in home.releases.iterdir() if p.is_dir()) if home.releases.is_dir() else []
-    held = [d for d in datasets if (a := store.latest_attempt(d)) is not None and not a.document.get("published")]
+    attempts = [(d, store.latest_attempt(d)) for d in datasets]
+    records = [(d, AttemptRecord.from_json(a.document)) for d, a in attempts if a is not None]
+    return [(d, r) for d, r in records if not r.published]
+
+
+def _held_back_note(home: DataHome) -> str:
+    """" N dataset(s) held back …" when the latest gate run of some datasets did not publish."""
+    held = [dataset for dataset, _ in _held_back(home)]
     if not held:
         return ""
     return (f" {len(held)} dataset(s) held back by their quality gate since their last update "
@@ -135,18 +142,11 @@ def _held_back_note(home: DataHome) -> str:
 
 def _report_held_back(home: DataHome, results: "list[dg.ExecuteInProcessResult]") -> None:
     """One line per dataset whose quality gate held its update back in this build, with the failing checks."""
-    from catalog_api.release_store import ReleaseStore
-
-    store = ReleaseStore(home.releases)
     run_ids = {r.run_id for r in results}
-    datasets = sorted(p.name for p in home.releases.iterdir() if p.is_dir()) if home.releases.is_dir() else []
-    for dataset in datasets:
-        attempt = store.latest_attempt(dataset)
-        if attempt is None or attempt.document.get("run_id") not in run_ids or attempt.document.get("published"):
-            continue
-        failures = attempt.document.get("quality", {}).get("failures", [])
-        failing = ", ".join(f["check"] for f in failures if f.get("severity") == "error")
-        console.print(f"  [red]held back[/red] {dataset} (keeps its previous release): {failing}")
+    for dataset, record in _held_back(home):
+        if record.run_id in run_ids:
+            failing = ", ".join(f.check for f in record.quality.failures if f.severity == "error")
+            console.print(f"  [red]held back[/red] {dataset} (keeps its previous release): {failing}")
 
 
 def _report_failure(result: "dg.ExecuteInProcessResult") -> None:

@@ -11,8 +11,10 @@ recorded here beside dbt's own status.
 """
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -41,10 +43,9 @@ class DbtTestOutcome:
         return self.status in ("warn", "fail", "error")
 
 
-def read_test_results(target_dir: Path) -> list[DbtTestOutcome]:
-    """Test results of the last ``dbt build``, each attached to the models it tests."""
+def read_test_results(target_dir: Path, manifest: Mapping[str, Any]) -> list[DbtTestOutcome]:
+    """Test results of the last ``dbt build`` (its run_results.json), each attached to the models it tests."""
     run_results = json.loads((target_dir / "run_results.json").read_text(encoding="utf-8"))
-    manifest = json.loads((target_dir / "manifest.json").read_text(encoding="utf-8"))
     out: list[DbtTestOutcome] = []
     for result in run_results["results"]:
         node = manifest["nodes"].get(result["unique_id"])
@@ -60,11 +61,12 @@ def read_test_results(target_dir: Path) -> list[DbtTestOutcome]:
     return sorted(out, key=lambda r: (r.model, r.test_name))
 
 
-def record_test_results(conn: duckdb.DuckDBPyConnection, target_dir: Path) -> list[DbtTestOutcome]:
+def record_test_results(conn: duckdb.DuckDBPyConnection, target_dir: Path,
+                        manifest: Mapping[str, Any]) -> list[DbtTestOutcome]:
     """Upsert the tests of the invocation whose artifacts are in ``target_dir``; return them."""
     if not (target_dir / "run_results.json").exists():
         return []
-    results = read_test_results(target_dir)
+    results = read_test_results(target_dir, manifest)
     _drop_if_outdated(conn)
     replace_rows(conn, AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome, results, key=("model", "test_name"))
     return results

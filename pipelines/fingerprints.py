@@ -74,14 +74,9 @@ def day_versions(code: str, feeds_root: Path, days: Sequence[date]) -> dict[str,
 NOTHING = ""
 
 
-def publisher_versions(code: str, entries: Mapping[str, Sequence[tuple[str, Path]]]) -> dict[str, str]:
-    """Publisher code → the version of its registry entries (as JSON) and the files they name
-    (``NOTHING`` when it has none)."""
-    return {
-        publisher: combine([("code", code), *((entry, file_digest(path)) for entry, path in sources)])
-        if sources else NOTHING
-        for publisher, sources in entries.items()
-    }
+def parts_version(code: str, parts: Sequence[tuple[str, str]]) -> str:
+    """The input version of named parts already hashed (``NOTHING`` when there are none)."""
+    return combine([("code", code), *parts]) if parts else NOTHING
 
 
 def value_version(code: str, value: object) -> str:

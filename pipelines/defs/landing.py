@@ -11,7 +11,12 @@ import dagster as dg
 from pipelines.changes import Inputs
 from pipelines.defs.bureau_report import CODE_VERSION as REPORT_CODE_VERSION
 from pipelines.defs.bureau_report import INGEST_ASSETS, ensure_embedded_report, report_files
-from pipelines.defs.smart_poles import ensure_embedded_smart_poles, readings_versions, register_version
+from pipelines.defs.smart_poles import (
+    ensure_embedded_smart_poles,
+    readings_versions,
+    register_version,
+    smart_pole_landing,
+)
 from pipelines.defs.registers import ensure_embedded_registers, platform_catalogue_version, register_inputs
 from pipelines.fingerprints import files_version
 from pipelines.paths import DataHome
@@ -36,7 +41,7 @@ def ensure_embedded(home: DataHome) -> list[date]:
 def current_inputs(home: DataHome, spec: StandardSpec, registry: Registry, manifest_path: Path,
                    embed: bool = True) -> Inputs:
     """The input version of every ingest asset (and partition) as the landing files are now."""
-    days = ensure_embedded(home) if embed else days_with_files(home.landing / "smart_poles" / "feeds")
+    days = ensure_embedded(home) if embed else days_with_files(smart_pole_landing(home) / "feeds")
     report = files_version(REPORT_CODE_VERSION, report_files(home), home.root)
     versions: dict[dg.AssetKey, dict[str | None, str]] = {
         key: {None: report} for asset in INGEST_ASSETS for key in asset.keys

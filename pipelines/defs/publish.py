@@ -32,12 +32,13 @@ from pipelines.changes import GATE_VERSION
 from pipelines.dbt_manifest import published_nodes
 from pipelines.defs.jobs import PUBLISH_GROUP
 from pipelines.defs.resources import OWNER, TdpfHome
-from pipelines.fingerprints import code_version, file_digest
+from pipelines.fingerprints import code_version
 from pipelines.paths import DataHome
 from pipelines.quality.gate import REPORT_FILE
 from pipelines.quality.gatekeeper import (
     GateTarget,
     discard_staged,
+    gate_version,
     record_blocked,
     run_gate,
     stage_verdict,
@@ -235,7 +236,7 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
                 "release_path": dg.MetadataValue.path(str(release.path)),
                 "quality_status": quality.status,
                 "quality_warnings": quality.checks_warned,
-                GATE_VERSION: file_digest(target.suite.path) if target.suite.path else "",
+                GATE_VERSION: gate_version(dataset_id),
             }
         )
 

@@ -23,7 +23,14 @@ from pipelines.defs.resources import TdpfHome
 from pipelines.quality.gate import DBT_CHECK, CheckOutcome, Verdict
 from pipelines.defs.transform import TRANSLATOR
 from pipelines.dbt_manifest import published_nodes
-from pipelines.quality.gatekeeper import GateTarget, gate_target, record_blocked, run_gate, stage_verdict
+from pipelines.quality.gatekeeper import (
+    GateTarget,
+    gate_target,
+    gate_version,
+    record_blocked,
+    run_gate,
+    stage_verdict,
+)
 
 GATE_TAG = "quality_gate"
 
@@ -35,12 +42,10 @@ def release_gates(manifest: dict[str, Any]) -> dict[dg.AssetKey, tuple[dg.AssetC
     changed suite re-checks its dataset.
     """
     from pipelines.defs.publish import release_key
-    from pipelines.fingerprints import file_digest
-    from pipelines.quality.suites import suite_path
 
     return {
         release_key(node): (dg.AssetCheckKey(TRANSLATOR.get_asset_key(node), DBT_CHECK),
-                            file_digest(suite_path(node["meta"]["tdpf"]["dataset_id"])))
+                            gate_version(node["meta"]["tdpf"]["dataset_id"]))
         for node in published_nodes(manifest)
     }
 

@@ -13,7 +13,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import OWNER, TdpfHome
-from pipelines.fingerprints import INPUT_VERSION, code_version, publisher_versions, value_version
+from pipelines.fingerprints import INPUT_VERSION, code_version, file_digest, parts_version, value_version
 from pipelines.paths import DataHome
 from pipelines.standard.catalogue import base_url, catalogue_rows, write_platform_catalogue
 from pipelines.standard.dbt_models import OPEN_DATA_LIST
@@ -33,25 +33,29 @@ REGISTERS_CODE_VERSION = code_version("pipelines/standard/ingest.py", "pipelines
 CATALOGUE_CODE_VERSION = code_version("pipelines/standard/catalogue.py")
 
 
-def register_versions(registry: Registry, landing: Path, realdata: Path, codes: list[str] | None = None,
-                      dataset: str | None = None) -> dict[str, str]:
-    """Publisher → the input version of its registry entries and files (of one set, when given):
-    what ``ingest_registers`` reads for that publisher and set."""
-    entries = {
-        code: [(f"{s.publisher.model_dump_json()}|{s.licence}|{s.entry.model_dump_json()}", s.path(landing, realdata))
-               for s in registry.for_publisher(code) if dataset is None or s.dataset == dataset]
-        for code in (codes if codes is not None else registry.publisher_codes)
-    }
-    return publisher_versions(REGISTERS_CODE_VERSION, entries)
-
-
 def register_inputs(registry: Registry, spec: StandardSpec, landing: Path, realdata: Path,
                     codes: list[str] | None = None) -> dict[dg.AssetKey, dict[str, str]]:
-    """Raw table (and the issues table) → publisher → input version: one set's file changing
-    changes that set's table only; the issues table follows every set of the publisher."""
-    out = {dg.AssetKey(["raw", raw_table(standard)]): register_versions(registry, landing, realdata, codes, standard.id)
-           for standard in spec}
-    out[issues_key()] = register_versions(registry, landing, realdata, codes)
+    """Raw table (and the issues table) → publisher → input version of its registry entries and files.
+
+    One set's file changing changes that set's table only; the issues table follows every set of
+    the publisher. Each file is hashed once.
+    """
+    codes = list(codes if codes is not None else registry.publisher_codes)
+    hashed = {
+        code: [(s.dataset, (f"{s.publisher.model_dump_json()}|{s.licence}|{s.entry.model_dump_json()}",
+                            file_digest(s.path(landing, realdata))))
+               for s in registry.for_publisher(code)]
+        for code in codes
+    }
+    out = {
+        dg.AssetKey(["raw", raw_table(standard)]): {
+            code: parts_version(REGISTERS_CODE_VERSION, [part for dataset, part in hashed[code] if dataset == standard.id])
+            for code in codes
+        }
+        for standard in spec
+    }
+    out[issues_key()] = {code: parts_version(REGISTERS_CODE_VERSION, [part for _, part in hashed[code]])
+                         for code in codes}
     return out
 
 

@@ -14,6 +14,7 @@ parsed the project into, so dbt's partial parsing carries from one invocation to
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -139,7 +140,7 @@ def _run_dbt(
 
 
 def _with_table_metadata(context: dg.AssetExecutionContext, events: list[Any], manifest: Mapping[str, Any],
-                         duckdb: DuckDBResource, target: Any) -> Iterator[Any]:
+                         duckdb: DuckDBResource, target: Path) -> Iterator[Any]:
     """Record the invocation's tests, then give each model its row count, schema and preview.
 
     A partitioned run reports each model once per day; the relation is described once.
@@ -147,7 +148,7 @@ def _with_table_metadata(context: dg.AssetExecutionContext, events: list[Any], m
     relations = _relations(manifest)
     described: dict[str, dict[str, Any]] = {}
     with duckdb.get_connection() as conn:
-        record_test_results(conn, target)
+        record_test_results(conn, target, manifest)
         for event in events:
             key = context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output) else None
             if key in relations:

@@ -21,6 +21,7 @@ import duckdb
 from catalog_api.release_contract import AttemptRecord, QualitySummary
 from catalog_api.release_store import Attempt, ReleaseStore
 from pipelines.dbt_manifest import relation_of, upstream_models
+from pipelines.fingerprints import file_digest
 from pipelines.paths import DataHome
 from pipelines.quality.gate import REPORT_FILE, Verdict, evaluate
 from pipelines.quality.report import write_report
@@ -49,6 +50,11 @@ class GateTarget:
     @property
     def suite_file(self) -> str:
         return self.suite.path.name if self.suite.path else ""
+
+
+def gate_version(dataset_id: str, suites: Path | None = None) -> str:
+    """What a release records of the gate it passed: its suite file's digest (a changed suite re-checks)."""
+    return file_digest(suite_path(dataset_id, suites))
 
 
 def gate_target(manifest: Mapping[str, Any], node: Mapping[str, Any], suites: Path | None = None) -> GateTarget:
