@@ -23,9 +23,9 @@ $(STAMP): pyproject.toml
 	@# Every step says what it does; pip's own output goes to $(VENV)/install.log (its path is printed).
 	@start=$$(date +%s); log=$(VENV)/install.log; \
 	if [ ! -x $(BIN)/python ]; then \
-	  echo "install 1/2: creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); \
-	else echo "install 1/2: $(VENV) exists"; fi; \
-	echo "install 2/2: installing the project and its dependencies into $(VENV) (first time: about 4 minutes; pip's output in $$log)"; \
+	  echo "install 1/3: creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); \
+	else echo "install 1/3: $(VENV) exists"; fi; \
+	echo "install 2/3: installing the project and its dependencies into $(VENV) (first time: about 4 minutes; pip's output in $$log)"; \
 	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -e '.[dev]' > $$log 2>&1 & pip=$$!; \
 	while kill -0 $$pip 2>/dev/null; do \
 	  sleep 15; kill -0 $$pip 2>/dev/null || break; \
@@ -33,6 +33,8 @@ $(STAMP): pyproject.toml
 	done; \
 	if ! wait $$pip; then echo "pip install failed; the end of $$log:"; tail -n 30 $$log; exit 1; fi; \
 	echo "installed in $$(( $$(date +%s) - start )) s"
+	@echo "install 3/3: parsing the dbt project once for this checkout (builds then start from it)"
+	@$(BIN)/tdpf prepare >> $(VENV)/install.log 2>&1 || { echo "dbt parse failed; the end of $(VENV)/install.log:"; tail -n 30 $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
 run: $(STAMP) ## Build what changed (everything the first time), then serve the catalogue on http://$(HOST):$(PORT)

@@ -49,20 +49,19 @@ class RunSpec:
 
 
 def plan_for(home: DataHome, defs: dg.Definitions, instance: dg.DagsterInstance,
-             full: bool = False, embed: bool = True) -> tuple[Plan, list[RunSpec]]:
+             full: bool = False, embed: bool = True, inputs: Inputs | None = None) -> tuple[Plan, list[RunSpec]]:
     """What a build of ``home`` must run now: the one entry point of the CLI, the schedule and the sensors.
 
     ``embed`` puts the embedded default into empty landing folders first (what a build does;
-    the sensors only look).
+    the sensors only look). ``inputs``, when the caller already read them, are not read again.
     """
-    from pipelines.defs.landing import current_inputs
     from pipelines.defs.quality import release_gates
-    from pipelines.defs.registers import load_standard_inputs
+    from pipelines.settled import current_inputs_for
 
-    spec, registry = load_standard_inputs()
-    manifest_path = home.dbt_target / "manifest.json"
-    inputs = current_inputs(home, spec, registry, manifest_path, embed=embed)
-    return plan_runs(defs, instance, inputs, release_gates(load_manifest(manifest_path)), full=full)
+    inputs = inputs or current_inputs_for(home, embed=embed)
+    if inputs is None:
+        raise FileNotFoundError(f"{home.dbt_target / 'manifest.json'}: the dbt project is not parsed yet")
+    return plan_runs(defs, instance, inputs, release_gates(load_manifest(home.dbt_target / "manifest.json")), full=full)
 
 
 def plan_runs(defs: dg.Definitions, instance: dg.DagsterInstance, inputs: Inputs,

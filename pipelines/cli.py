@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from catalog_api.release_contract import AttemptRecord
     from pipelines.build import RunSpec
-    from pipelines.changes import Plan
+    from pipelines.changes import Inputs, Plan
 
 app = typer.Typer(
     help="TDPF data platform: build the open-data releases and serve the catalogue.",
@@ -54,16 +54,24 @@ def build(
 
     import dagster as dg
 
+    from pipelines.settled import current_inputs_for, inputs_digest, is_settled, record_settled
+
+    started = time.perf_counter()
+    console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
+    instance = dg.DagsterInstance.get()
+    inputs = current_inputs_for(home) if select == "*" else None  # None before the first parse
+    digest = inputs_digest(home, inputs) if inputs is not None else None
+    if digest is not None and not full and is_settled(instance, digest):
+        console.print(NOTHING_CHANGED + _held_back_note(home))  # the planner would find nothing: see settled.py
+        return
+
     from pipelines.build import execute_runs, plan_for
     from pipelines.definitions import build_definitions
     from pipelines.progress import build_log, new_log_path, note, progress_logger
 
-    started = time.perf_counter()
-    console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
     with console.status("Loading definitions (dbt parse on first use)…"):
         defs = build_definitions(home)
     console.print(f"  [green]✓[/green] definitions loaded [dim]{time.perf_counter() - started:.1f} s[/dim]")
-    instance = dg.DagsterInstance.get()
     loggers = {"progress": progress_logger}
     run_config = {"loggers": {"progress": {}}}
     log = new_log_path(home.logs)
@@ -75,11 +83,14 @@ def build(
         with build_log(log) as tally:
             results = [job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)]
     else:
-        plan, runs = plan_for(home, defs, instance, full=full)
+        if inputs is None:  # a fresh data directory: the landing files are read once the project is parsed
+            inputs = current_inputs_for(home)
+            digest = inputs_digest(home, inputs) if inputs is not None else None
+        plan, runs = plan_for(home, defs, instance, full=full, inputs=inputs)
         if not runs:
-            console.print("Nothing changed since the last build (landing files, code, quality suites): "
-                          "no dbt run, nothing published. `tdpf build --full` rebuilds everything."
-                          + _held_back_note(home))
+            if digest is not None:
+                record_settled(instance, digest)
+            console.print(NOTHING_CHANGED + _held_back_note(home))
             return
         with build_log(log) as tally:
             for line in _plan_lines(plan):
@@ -92,6 +103,8 @@ def build(
                 note(line)
 
             results = execute_runs(defs, instance, runs, loggers, run_config, announce=announce)
+        if all(r.success for r in results):
+            _settle(home, defs, instance, inputs, digest)
     failed = [r for r in results if not r.success]
     elapsed = time.perf_counter() - started
     console.print(
@@ -104,6 +117,27 @@ def build(
         _report_failure(failed[0])
         raise typer.Exit(code=1)
     _report_releases(home, results)
+
+
+NOTHING_CHANGED = ("Nothing changed since the last build (landing files, code, quality suites): "
+                   "no dbt run, nothing published. `tdpf build --full` rebuilds everything.")
+
+
+def _settle(home: DataHome, defs: "dg.Definitions", instance: "dg.DagsterInstance",
+            inputs: "Inputs | None", digest: str | None) -> None:
+    """Record the inputs as settled when the planner, asked again with them, finds nothing to run.
+
+    Asked again rather than assumed: a build that succeeded can still leave work (a run that
+    stopped early on purpose), and the shortcut must never skip what the planner would run.
+    """
+    from pipelines.build import plan_for
+    from pipelines.settled import record_settled
+
+    if inputs is None or digest is None:
+        return
+    _, runs = plan_for(home, defs, instance, inputs=inputs)
+    if not runs:
+        record_settled(instance, digest)
 
 
 def _plan_lines(plan: "Plan") -> list[str]:
@@ -228,6 +262,15 @@ def dev(
 def validate() -> None:
     """Check that the code location loads (``dagster definitions validate -w workspace.yaml``)."""
     _dagster(["definitions", "validate", "-w", str(PROJECT_ROOT / "workspace.yaml")])
+
+
+@app.command()
+def prepare() -> None:
+    """Parse the dbt project once for this checkout (make's install step runs it; builds then skip it)."""
+    from pipelines.defs.project import PARSE_WORKDIR, prepare_parse_cache
+
+    export_environment(DataHome(PARSE_WORKDIR))  # dbt from this environment, its logs in the cache
+    typer.echo(f"dbt project parsed: {prepare_parse_cache()}")
 
 
 @app.command()

@@ -16,10 +16,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SHIPPED_SOURCES_DIR = Path(__file__).resolve().parent / "sources"
 
-_DAGSTER_YAML = """\
-# Written by tdpf: local Dagster instance storage for this data directory.
+_DAGSTER_YAML_HEADER = "# Written by tdpf: local Dagster instance storage for this data directory."
+_DAGSTER_YAML = f"""\
+{_DAGSTER_YAML_HEADER}
 telemetry:
   enabled: false
+# Dagster's own storage in this folder, its event log keeping its databases open (pipelines/dagster_storage.py)
+instance_class:
+  module: pipelines.dagster_storage
+  class: TdpfInstance
 """
 
 
@@ -73,8 +78,9 @@ class DataHome:
                   self.dbt_target, self.dbt_logs, self.logs, self.tmp):
             d.mkdir(parents=True, exist_ok=True)
         cfg = self.dagster_home / "dagster.yaml"
-        if not cfg.exists():
-            cfg.write_text(_DAGSTER_YAML, encoding="utf-8")
+        current = cfg.read_text(encoding="utf-8") if cfg.exists() else None
+        if current is None or (current.startswith(_DAGSTER_YAML_HEADER) and current != _DAGSTER_YAML):
+            cfg.write_text(_DAGSTER_YAML, encoding="utf-8")  # ours and outdated: upgraded; a user's own: kept
         return self
 
 

@@ -7,33 +7,116 @@ data directory has ``dbt/project/``: links to the files of ``dbt_project/`` and 
 warehouse path is relative (``../../warehouse/tdpf.duckdb``; dbt runs in that folder). The profile
 is then the same text in every data directory, and the warehouse is still decided by
 ``TDPF_HOME`` alone: the folder dbt runs in is inside it.
+
+Why a parse cache beside the checkout (``.cache/dbt-parse/<digest>/``): parsing the project is
+~12 s of a cold build, and what it produces depends on the project's files, the profile text and
+the dbt version only, never on the data. So it is done once per version of the project (at
+install, ``make`` runs ``tdpf prepare``; or by the first build that needs it) and a new data
+directory starts from a copy. This is dagster-dbt's own "prepare at deploy time" practice, with
+the digest deciding when the prepared manifest is out of date.
 """
 
+from __future__ import annotations
 
+import hashlib
 import os
+import shutil
+import tempfile
+from importlib.metadata import version
 from pathlib import Path
-
-from dagster_dbt import DbtProject
+from typing import TYPE_CHECKING
 
 from pipelines.paths import DBT_PROJECT_DIR, DataHome
+
+if TYPE_CHECKING:
+    from dagster_dbt import DbtProject
 
 #: Folders of dbt_project/ that are dbt's output, never linked (they stay in the data directory).
 _NOT_LINKED = {"target", "logs", "dbt_packages", "profiles.yml"}
 PROFILE_NAME = "tdpf"
+PARSE_CACHE = DBT_PROJECT_DIR.parent / ".cache" / "dbt-parse"
+PARSE_WORKDIR = PARSE_CACHE / "work"  # a data directory of its own, where the cache's parses run
+#: What ``dbt parse`` leaves in target/ that a later dbt run or dagster-dbt reads.
+PARSE_OUTPUTS = ("manifest.json", "partial_parse.msgpack")
+DIGEST_FILE = "tdpf_project_digest"
 
 
 def dbt_project_for(home: DataHome) -> DbtProject:
-    """The dbt project, with target/ inside the data directory (nothing written elsewhere).
+    """The dbt project, with target/ inside the data directory, its manifest current.
 
-    A fresh clone has no manifest; it is prepared (``dbt parse``) when missing, so
-    ``dagster dev``, ``dagster definitions validate`` and ``tdpf build`` all work at once.
+    The manifest is current when it was made from this version of the project (``project_digest``).
+    Otherwise it comes from the parse cache, or ``dbt parse`` makes it (and fills the cache), so
+    ``dagster dev``, ``dagster definitions validate`` and ``tdpf build`` all work on a fresh clone.
     """
+    from dagster_dbt import DbtProject
+
     workdir = ensure_dbt_workdir(home)
     project = DbtProject(project_dir=workdir, profiles_dir=workdir, target_path=home.dbt_target)
-    project.prepare_if_dev()
-    if manifest_is_stale(project.manifest_path):
+    digest = project_digest(home)
+    if _recorded_digest(home.dbt_target) != digest and not _restore_parse(home.dbt_target, digest):
         project.preparer.prepare(project)
+        _record_digest(home.dbt_target, digest)
+        _store_parse(home.dbt_target, digest)
     return project
+
+
+def prepare_parse_cache() -> Path:
+    """Parse the project into the cache if this version is not there yet (``tdpf prepare``, at install)."""
+    home = DataHome(PARSE_WORKDIR).ensure()
+    dbt_project_for(home)
+    return PARSE_CACHE / project_digest(home)
+
+
+def project_digest(home: DataHome) -> str:
+    """What a parse depends on: every file of ``dbt_project/`` (by content), the profile, dbt's version."""
+    h = hashlib.sha256()
+    for path in sorted(_project_files()):
+        h.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    h.update(profile_text(home).encode())
+    h.update(version("dbt-core").encode() + version("dbt-duckdb").encode() + version("dagster-dbt").encode())
+    return h.hexdigest()[:32]
+
+
+def _project_files() -> list[Path]:
+    return [p for p in DBT_PROJECT_DIR.rglob("*")
+            if p.is_file() and not (_NOT_LINKED & set(p.relative_to(DBT_PROJECT_DIR).parts))]
+
+
+def _recorded_digest(target: Path) -> str | None:
+    stamp = target / DIGEST_FILE
+    if not all((target / name).exists() for name in PARSE_OUTPUTS) or not stamp.exists():
+        return None
+    return stamp.read_text(encoding="utf-8").strip()
+
+
+def _record_digest(target: Path, digest: str) -> None:
+    (target / DIGEST_FILE).write_text(digest + "\n", encoding="utf-8")
+
+
+def _restore_parse(target: Path, digest: str) -> bool:
+    cached = PARSE_CACHE / digest
+    if not all((cached / name).exists() for name in PARSE_OUTPUTS):
+        return False
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PARSE_OUTPUTS:
+        shutil.copyfile(cached / name, target / name)
+    _record_digest(target, digest)
+    return True
+
+
+def _store_parse(target: Path, digest: str) -> None:
+    """Keep this parse for other data directories; written aside then renamed, so never half there."""
+    cached = PARSE_CACHE / digest
+    if cached.exists():
+        return
+    PARSE_CACHE.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{digest}-", dir=PARSE_CACHE))
+    for name in PARSE_OUTPUTS:
+        shutil.copyfile(target / name, staging / name)
+    try:
+        staging.rename(cached)
+    except OSError:  # another process stored the same parse first
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def ensure_dbt_workdir(home: DataHome) -> Path:
@@ -71,19 +154,3 @@ def _link(link: Path, target: Path) -> None:
     if link.is_symlink() or link.is_file():
         link.unlink()
     link.symlink_to(target, target_is_directory=target.is_dir())
-
-
-def manifest_is_stale(manifest: Path) -> bool:
-    """True when the manifest is missing or older than any file of the dbt project.
-
-    The asset graph is built from the manifest, so an edited model or test must never run
-    under an old graph; ``dbt parse`` with partial parsing is quick when little changed.
-    """
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    return any(
-        p.stat().st_mtime > built
-        for p in DBT_PROJECT_DIR.rglob("*")
-        if p.is_file() and not {"target", "logs", "dbt_packages"} & set(p.relative_to(DBT_PROJECT_DIR).parts)
-    )

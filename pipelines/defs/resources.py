@@ -1,17 +1,24 @@
-"""Resources: the data directory, the DuckDB warehouse and the dbt CLI, all from one setting."""
+"""Resources: the data directory, the DuckDB warehouse and the dbt CLI, all from one setting.
 
+dagster-dbt (and dbt-core with it, ~2 s to import) is imported only where dbt runs
+(``defs/dbt_cli.py``), so what a build reads before it knows whether anything changed — the
+landing files' versions, the ingest assets — loads without it.
+"""
 
-from collections.abc import Iterator, Sequence
+from __future__ import annotations
+
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject
 from dagster_duckdb import DuckDBResource
-from packaging import version
 
 from pipelines.paths import DataHome
+
+if TYPE_CHECKING:
+    from dagster_dbt import DbtProject
 
 #: Owner of every asset; shown in the Dagster UI.
 OWNER = "team:data-platform"
@@ -44,28 +51,10 @@ class WarehouseResource(DuckDBResource):
                 conn.close()
 
 
-class TdpfDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt CLI resource without two costs paid before every dbt command.
-
-    Before starting dbt, dagster-dbt loads the project, the profile and every macro in process to
-    build an adapter (about 3 s), used only by ``fetch_row_counts``/``fetch_column_metadata``;
-    this project describes its relations from the warehouse itself (``defs/transform.py``). And
-    each run asks ``dbt --version`` in a subprocess (about 1.5 s); the dbt it runs is the dbt-core
-    installed beside this interpreter (``paths.export_environment`` puts it first on PATH).
-    """
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
-        return None
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        from dbt.version import __version__
-
-        return version.parse(__version__)
-
-
 def build_resources(home: DataHome, dbt_project: DbtProject) -> dict[str, object]:
     """Resources for one data directory: Dagster and dbt share the warehouse path."""
+    from pipelines.defs.dbt_cli import TdpfDbtCliResource
+
     return {
         "tdpf": TdpfHome(root=str(home.root)),
         "duckdb": WarehouseResource(database=str(home.warehouse)),

@@ -115,26 +115,37 @@ def validate(frame: Any, suite: Suite, context: Any | None = None) -> list[RuleO
     """Run every expectation of ``suite`` on ``frame`` (a pandas DataFrame); one outcome each.
 
     Every rule is made into its GX expectation first (a ``SuiteError`` if GX refuses one), so a
-    suite with wrong arguments fails before any work. With a ``partition_column`` the complete
-    list of failing row positions is requested, so each failure can name the partitions
-    (publishers, days) whose rows broke it.
+    suite with wrong arguments fails before any work. The suite runs with GX's ``BASIC`` results
+    (counts and a sample). With a ``partition_column``, the rules that failed run once more with
+    ``COMPLETE`` results, whose failing row positions name the partitions (publishers, days) that
+    broke them: asking that of every rule cost half the validation time for rules that pass.
     """
-    import great_expectations as gx
-
-    expectations = [gx_expectation(suite, rule, meta={RULE_KEY: rule.name}) for rule in suite.rules]
     context = context or quiet_context()
     batch = (context.data_sources.add_or_update_pandas(f"tdpf_{suite.dataset}")
              .add_dataframe_asset(f"{suite.dataset}_{id(frame)}")
              .add_batch_definition_whole_dataframe("whole")
              .get_batch(batch_parameters={"dataframe": frame}))
-    gx_suite = gx.ExpectationSuite(name=suite.dataset)
-    for expectation in expectations:
-        gx_suite.add_expectation(expectation)
-    result_format = "COMPLETE" if suite.partition_column in frame.columns else "SUMMARY"
+    results = _run(batch, suite, list(suite.rules), "BASIC")
+    if suite.partition_column in frame.columns:
+        failed = [rule for rule in suite.rules if not results[rule.name].success]
+        results.update(_run(batch, suite, failed, "COMPLETE") if failed else {})
+    return [_outcome(results[rule.name], rule, frame, suite.partition_column) for rule in suite.rules]
+
+
+def _run(batch: Any, suite: Suite, rules: list[ExpectationRule], result_format: str) -> dict[str, Any]:
+    """GX's result for each of ``rules``, by rule name (matched through each expectation's meta)."""
+    import great_expectations as gx
+
+    # the suite is built in one go: ``add_expectation`` compares each new rule with every earlier one
+    gx_suite = gx.ExpectationSuite(name=suite.dataset, expectations=[
+        gx_expectation(suite, rule, meta={RULE_KEY: rule.name}) for rule in rules])
     result = batch.validate(gx_suite, result_format={"result_format": result_format,
                                                      "partial_unexpected_count": SAMPLE_SIZE})
-    pending = list(result.results)
-    return [_outcome(_take_result(pending, rule), rule, frame, suite.partition_column) for rule in suite.rules]
+    by_name = {(item.expectation_config.meta or {}).get(RULE_KEY): item for item in result.results}
+    missing = [rule.name for rule in rules if rule.name not in by_name]
+    if missing:
+        raise RuntimeError(f"Great Expectations returned no result for {', '.join(missing)}")
+    return by_name
 
 
 def _outcome(item: Any, rule: ExpectationRule, frame: Any, partition_column: str | None) -> RuleOutcome:
@@ -161,14 +172,6 @@ def _failing_partitions(detail: dict[str, Any], frame: Any, column: str | None) 
         return ()
     values = frame[column].loc[sorted(set(positions))].dropna().astype(str).unique().tolist()
     return tuple(sorted(values)[:PARTITION_SAMPLE])
-
-
-def _take_result(pending: list[Any], rule: ExpectationRule) -> Any:
-    """The result GX gave for ``rule`` (matched by the rule name in its meta, not by position)."""
-    for index, item in enumerate(pending):
-        if (item.expectation_config.meta or {}).get(RULE_KEY) == rule.name:
-            return pending.pop(index)
-    raise RuntimeError(f"Great Expectations returned no result for {rule.name}")
 
 
 def _missing(value: Any) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
+from pipelines.yaml_files import load_yaml
 
 #: The spec shipped beside this module.
 SPEC_PATH = Path(__file__).resolve().with_name("standard_datasets.yaml")
@@ -165,14 +165,7 @@ def _load_default() -> StandardSpec:
 
 
 def _load(path: Path) -> StandardSpec:
-    text = path.read_text(encoding="utf-8")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
-        raise SpecError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from exc
-    return _Parser(path).spec(raw)
+    return _Parser(path).spec(load_yaml(path, SpecError))
 
 
 class _Parser:

@@ -20,9 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from pipelines.standard.normalise import check_digit
+from pipelines.yaml_files import load_yaml
 
 MUNICIPALITIES_PATH = Path(__file__).with_name("tokyo_municipalities.yaml")
 TOKYO_CODE = "130001"
@@ -186,7 +185,7 @@ def _municipality(raw: object, where: str) -> Municipality:
 
 @functools.cache
 def _load(path: Path = MUNICIPALITIES_PATH) -> tuple[Municipality, tuple[Municipality, ...]]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path, MunicipalityError)
     prefecture = _municipality(raw.get("prefecture"), f"{path.name}: prefecture")
     if prefecture.code != TOKYO_CODE:
         raise MunicipalityError(f"{path.name}: prefecture code must be {TOKYO_CODE}; found {prefecture.code}")
