@@ -183,6 +183,8 @@ class CsvDialect(Record):
     encoding: Text  # "UTF-8 with BOM"
     line_terminator: Text  # "CRLF"
     header: StrictBool
+    #: How text cells a spreadsheet would run as formulas are written (absent in releases made before)
+    formula_cells: Text | None = None
 
 
 class PublisherRows(Record):

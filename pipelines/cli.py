@@ -63,6 +63,7 @@ def build(
     digest = inputs_digest(home, inputs) if inputs is not None else None
     if digest is not None and not full and is_settled(instance, digest):
         console.print(NOTHING_CHANGED + _held_back_note(home))  # the planner would find nothing: see settled.py
+        _exit_if_sources_failed(home)
         return
 
     from pipelines.build import execute_runs, plan_for
@@ -91,6 +92,7 @@ def build(
             if digest is not None:
                 record_settled(instance, digest)
             console.print(NOTHING_CHANGED + _held_back_note(home))
+            _exit_if_sources_failed(home)
             return
         with build_log(log) as tally:
             for line in _plan_lines(plan):
@@ -115,8 +117,10 @@ def build(
     _report_held_back(home, results)
     if failed:
         _report_failure(failed[0])
+        _report_failed_sources(home)
         raise typer.Exit(code=1)
     _report_releases(home, results)
+    _exit_if_sources_failed(home)
 
 
 NOTHING_CHANGED = ("Nothing changed since the last build (landing files, code, quality suites): "
@@ -172,6 +176,29 @@ def _held_back_note(home: DataHome) -> str:
         return ""
     return (f" {len(held)} dataset(s) held back by their quality gate since their last update "
             f"({', '.join(held)}): `tdpf quality run` shows why.")
+
+
+#: `tdpf build`'s exit status when it finished but some sources could not be read (the rest published).
+SOURCES_FAILED_EXIT = 3
+
+
+def _report_failed_sources(home: DataHome) -> int:
+    """One line per registry source whose latest read failed (it keeps its earlier rows); how many."""
+    from pipelines.standard.ingest import failed_sources
+
+    failures = failed_sources(home.warehouse)
+    for f in failures:
+        console.print(f"[yellow]source failed[/yellow] {f.publisher_code} {f.publisher_name} · {f.source_id} "
+                      f"({f.dataset}; {f.rows_published} earlier rows still published): {f.message}")
+    return len(failures)
+
+
+def _exit_if_sources_failed(home: DataHome) -> None:
+    count = _report_failed_sources(home)
+    if count:
+        console.print(f"{count} source(s) failed and kept their earlier rows; every other source was published "
+                      f"(exit status {SOURCES_FAILED_EXIT}).")
+        raise typer.Exit(code=SOURCES_FAILED_EXIT)
 
 
 def _report_held_back(home: DataHome, results: "list[dg.ExecuteInProcessResult]") -> None:

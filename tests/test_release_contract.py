@@ -209,6 +209,8 @@ def _node(standard: bool) -> dict[str, Any]:
 
 def _legacy_metadata(standard: bool) -> dict[str, Any]:
     """The dict ``dataset_metadata`` built before the contract, for the same node and table."""
+    from pipelines.defs.publish import CSV_DIALECT
+
     document = {
         "title": "AED設置箇所一覧", "title_en": "AED locations", "description": "AED設置箇所一覧。",
         "description_en": "AED locations.", "publisher": "東京都", "publisher_en": "Tokyo",
@@ -224,6 +226,8 @@ def _legacy_metadata(standard: bool) -> dict[str, Any]:
         "csv": {"encoding": "UTF-8 with BOM", "line_terminator": "CRLF", "header": True},
         "dbt_model": "std_aed_locations",
     }
+    # the one key added since: how formula-looking cells are written (spreadsheet-safe CSV)
+    document["csv"]["formula_cells"] = CSV_DIALECT.formula_cells
     if standard:
         document["standard"] = {"name": "自治体標準オープンデータセット", "sheet": "08"}
         document["publishers"] = [{"code": "122033", "name": "千葉県市川市", "rows": 1},

@@ -56,7 +56,13 @@ LICENSE = Licence(
     url="https://creativecommons.org/licenses/by/4.0/deed.ja",
 )
 #: How export_files writes data.csv, stated in every release so clients need not guess.
-CSV_DIALECT = CsvDialect(encoding="UTF-8 with BOM", line_terminator="CRLF", header=True)
+#: OWASP's CSV-injection rule: a text cell starting with one of these, unless it is a number, gets
+#: a leading apostrophe in data.csv (Excel shows the text, never runs it); Parquet, GeoJSON and the
+#: API keep the value as published.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_DIALECT = CsvDialect(encoding="UTF-8 with BOM", line_terminator="CRLF", header=True,
+                         formula_cells="a text cell starting with = + - @ tab or CR that is not a number "
+                                       "is prefixed with ' (OWASP CSV injection)")
 
 
 def export_geojson(
@@ -96,12 +102,31 @@ def export_files(conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: l
     body = out_dir / "body.csv"
     csv = out_dir / "data.csv"
     conn.execute(f"COPY ({query}) TO {_literal(parquet)} (FORMAT parquet, COMPRESSION zstd)")
-    conn.execute(f"COPY ({query}) TO {_literal(body)} (FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
+    conn.execute(f"COPY ({_spreadsheet_safe(conn, relation, order)}) TO {_literal(body)} "
+                 "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
     with csv.open("wb") as dst, body.open("rb") as src:
         dst.write(UTF8_BOM)
         shutil.copyfileobj(src, dst)
     body.unlink()
     return {"data.csv": csv, "data.parquet": parquet}
+
+
+def _spreadsheet_safe(conn: duckdb_lib.DuckDBPyConnection, relation: str, order: str) -> str:
+    """The rows for data.csv: every text column with formula-looking cells neutralised (FORMULA_STARTS)."""
+    pattern = _literal_text("^[" + "".join(FORMULA_STARTS).replace("-", "\\-") + "]")
+    columns = []
+    for name, sql_type, *_ in conn.execute(f"DESCRIBE {relation}").fetchall():
+        quoted = '"' + name.replace('"', '""') + '"'
+        if sql_type == "VARCHAR":
+            columns.append(f"CASE WHEN regexp_matches({quoted}, {pattern}) AND TRY_CAST({quoted} AS DOUBLE) IS NULL "
+                           f"THEN {_literal_text(chr(39))} || {quoted} ELSE {quoted} END AS {quoted}")
+        else:
+            columns.append(quoted)
+    return f"SELECT {', '.join(columns)} FROM {relation} ORDER BY {order}"
+
+
+def _literal_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _literal(path: Path) -> str:

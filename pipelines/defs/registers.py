@@ -20,7 +20,7 @@ from pipelines.standard.dbt_models import OPEN_DATA_LIST
 from pipelines.standard.ingest import IngestReport, map_publishers, write_publishers
 from pipelines.standard.registry import Registry, load_registry, realdata_dir
 from pipelines.standard.spec import StandardSpec, load_spec
-from pipelines.standard.tables import ISSUES_TABLE, PLATFORM_CATALOGUE, SCHEMA, raw_table
+from pipelines.standard.tables import ISSUES_TABLE, PLATFORM_CATALOGUE, SCHEMA, SOURCES_TABLE, raw_table
 from pipelines.warehouse import table_metadata
 
 LANDING_FOLDER = "municipal"
@@ -54,8 +54,9 @@ def register_inputs(registry: Registry, spec: StandardSpec, landing: Path, reald
         }
         for standard in spec
     }
-    out[issues_key()] = {code: parts_version(REGISTERS_CODE_VERSION, [part for _, part in hashed[code]])
-                         for code in codes}
+    every_part = {code: parts_version(REGISTERS_CODE_VERSION, [part for _, part in hashed[code]]) for code in codes}
+    out[issues_key()] = every_part
+    out[sources_key()] = dict(every_part)
     return out
 
 
@@ -71,6 +72,13 @@ def ensure_embedded_registers(home: DataHome) -> Path:
 
 def issues_key() -> dg.AssetKey:
     return dg.AssetKey(["raw", ISSUES_TABLE])
+
+
+def sources_key() -> dg.AssetKey:
+    return dg.AssetKey(["raw", SOURCES_TABLE])
+
+
+SOURCES_CHECK = "every_source_readable"
 
 
 def build_register_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.AssetsDefinition, dg.PartitionsDefinition]:
@@ -92,9 +100,19 @@ def build_register_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.As
         " Every quarantined row, blanked value and repair made while ingesting the registers, with"
         " file, line, column, value and reason.",
     ))
+    specs.append(dg.AssetSpec(
+        key=sources_key(), group_name="ingest", owners=[OWNER], kinds={"duckdb"}, code_version=REGISTERS_CODE_VERSION,
+        description="登録簿の各ソース（登録エントリ×ファイル）の最新の取込結果（取込済み・失敗・不在）と理由。"
+        " One row per registry source: how its latest read ended (loaded, failed, absent), the rows it"
+        " has published and, for a failed source, the located error. A failed source keeps its earlier rows.",
+    ))
+    check = dg.AssetCheckSpec(
+        SOURCES_CHECK, asset=sources_key(), blocking=False,
+        description="Every source of the run's publishers was read (a failed source costs its own update only; "
+                    "the metadata names each with its located error).")
 
     @dg.multi_asset(
-        name="ingest_registers", specs=specs, partitions_def=publishers,
+        name="ingest_registers", specs=specs, check_specs=[check], partitions_def=publishers,
         backfill_policy=dg.BackfillPolicy.single_run(), can_subset=True,
     )
     def ingest_registers(
@@ -111,19 +129,32 @@ def build_register_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.As
         for key in selected:
             for code in codes:
                 context.add_asset_metadata({INPUT_VERSION: versions[key][code]}, asset_key=key, partition_key=code)
+        failed = {s.source.id: s.reason for s in report.failed}
         with duckdb.get_connection() as conn:
             write_publishers(conn, spec, codes, report, datasets)
             for standard in chosen:
                 relation = f"raw.{raw_table(standard)}"
                 metadata = table_metadata(conn, relation)
                 metadata["rows_this_run"] = dg.MetadataValue.int(report.rows_for(standard.id))
+                metadata["failed_sources"] = dg.MetadataValue.json(
+                    {s.source.id: s.reason for s in report.failed if s.source.dataset == standard.id})
                 yield dg.MaterializeResult(asset_key=["raw", raw_table(standard)], metadata=metadata)
-            metadata = table_metadata(conn, f"raw.{ISSUES_TABLE}")
+            issues_metadata = table_metadata(conn, f"raw.{ISSUES_TABLE}")
+            sources_metadata = table_metadata(conn, f"raw.{SOURCES_TABLE}")
         if issues_key() in selected:
-            metadata["issues_this_run"] = dg.MetadataValue.json(
+            issues_metadata["issues_this_run"] = dg.MetadataValue.json(
                 dict(Counter(f"{i.severity}:{i.reason}" for _, i in report.issues())))
-            metadata["skipped_sources"] = dg.MetadataValue.json({s.source.id: s.reason for s in report.skipped})
-            yield dg.MaterializeResult(asset_key=issues_key(), metadata=metadata)
+            issues_metadata["skipped_sources"] = dg.MetadataValue.json({s.source.id: s.reason for s in report.skipped})
+            yield dg.MaterializeResult(asset_key=issues_key(), metadata=issues_metadata)
+        if sources_key() in selected:
+            sources_metadata["failed_sources"] = dg.MetadataValue.json(failed)
+            yield dg.MaterializeResult(asset_key=sources_key(), metadata=sources_metadata)
+        if check.key in context.selected_asset_check_keys:
+            yield dg.AssetCheckResult(
+                check_name=SOURCES_CHECK, asset_key=sources_key(), passed=not failed,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"failed": len(failed), "read": len(report.mapped),
+                          "failed_sources": dg.MetadataValue.json(failed)})
 
     return ingest_registers, publishers
 

@@ -1,15 +1,18 @@
 """Load the registers of some publishers into the warehouse: one raw table per standard set.
 
 A publisher is the unit of work (the Dagster partition): its rows are replaced in one
-transaction, so re-running 新宿区 never touches 八王子市's rows. A source that cannot be
-read at all (bad encoding, a header without the mapped columns, a missing real-data folder)
-keeps its previous rows and is reported; the publisher's other sources still load.
+transaction, so re-running 新宿区 never touches 八王子市's rows. A source (registry entry ×
+file) is the unit of failure: whatever goes wrong reading it — a file that is not what the
+registry declares, bad encoding, a header without the mapped columns, or any library's own
+exception — becomes a located error in ``raw.register_sources`` and the issues table, the
+source keeps its previous rows, and every other source still loads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -18,9 +21,18 @@ from pipelines.parsers.errors import SourceFormatError, SourceLocation
 from pipelines.standard.mapping import Issue, MappedSource, map_table
 from pipelines.standard.readers import SourceTable, read_csv_table, read_xlsx_table
 from pipelines.standard.registry import Registry, Source
+from pipelines.standard.sniff import check_kind
 from pipelines.standard.spec import StandardSpec
+from pipelines.standard.tables import (
+    ISSUE_COLUMNS,
+    ISSUES_TABLE,
+    LINEAGE_COLUMNS,
+    SCHEMA,
+    SOURCE_COLUMNS,
+    SOURCES_TABLE,
+    raw_table,
+)
 from pipelines.warehouse import insert_rows, transaction
-from pipelines.standard.tables import ISSUE_COLUMNS, ISSUES_TABLE, LINEAGE_COLUMNS, SCHEMA, raw_table
 
 @dataclass
 class SkippedSource:
@@ -29,6 +41,10 @@ class SkippedSource:
     source: Source
     reason: str
     severity: str = "error"  # "notice" when the real-data folder is simply not there
+
+    @property
+    def status(self) -> str:
+        return "absent" if self.severity == "notice" else "failed"
 
 
 @dataclass
@@ -46,6 +62,38 @@ class IngestReport:
             for issue in m.issues:
                 yield m, issue
 
+    @property
+    def failed(self) -> list[SkippedSource]:
+        return [s for s in self.skipped if s.status == "failed"]
+
+
+@dataclass(frozen=True)
+class FailedSource:
+    """A row of ``raw.register_sources`` whose latest read failed (what the CLI and the API list)."""
+
+    publisher_code: str
+    publisher_name: str
+    source_id: str
+    dataset: str
+    source_file: str
+    rows_published: int
+    message: str
+
+
+def failed_sources(warehouse: Path) -> list[FailedSource]:
+    """The sources whose latest read failed, from the warehouse (none before the first register load)."""
+    if not warehouse.exists():
+        return []
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+                              "AND table_name = ?", [SCHEMA, SOURCES_TABLE]).fetchone()[0]
+        if not exists:
+            return []
+        rows = conn.execute(
+            "SELECT publisher_code, publisher_name, source_id, dataset, source_file, rows_published, message "
+            f"FROM {SCHEMA}.{SOURCES_TABLE} WHERE status = 'failed' ORDER BY publisher_code, source_id").fetchall()
+    return [FailedSource(*row) for row in rows]
+
 
 def read_source(source: Source, landing: Path, realdata: Path) -> SourceTable:
     """Read the file a registry entry names, as declared (format, encoding, sheet, header)."""
@@ -55,6 +103,7 @@ def read_source(source: Source, landing: Path, realdata: Path) -> SourceTable:
         raise SourceFormatError(SourceLocation(label, 1), f"the file named by registry source {source.id!r} "
                                 f"({source.registry_file.name})", value="no such file")
     entry = source.entry
+    check_kind(path, label, entry.format)
     if entry.format == "xlsx":
         return read_xlsx_table(path, label, entry.sheet, entry.header_row, entry.header_rows)
     return read_csv_table(path, label, entry.encoding, entry.header_row, entry.header_rows)
@@ -76,7 +125,19 @@ def map_publishers(registry: Registry, spec: StandardSpec, codes: Sequence[str],
                 report.mapped.append(map_table(source, table, spec.get(source.dataset)))
             except SourceFormatError as exc:
                 report.skipped.append(SkippedSource(source, str(exc)))
+            except Exception as exc:  # noqa: BLE001 - any library's failure costs this source, never the others
+                report.skipped.append(SkippedSource(source, str(unexpected_failure(source, exc))))
     return report
+
+
+def unexpected_failure(source: Source, exc: Exception) -> SourceFormatError:
+    """An exception no reader turned into a located error, said as one (where is the file; what broke)."""
+    entry = source.entry
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return SourceFormatError(
+        SourceLocation(f"{entry.root}:{entry.file}", 1),
+        f"a {entry.format} file the reader can read as registry source {source.id!r} declares it",
+        value=f"{type(exc).__name__}{': ' + detail[:300] if detail else ''}")
 
 
 def ensure_tables(conn: duckdb.DuckDBPyConnection, spec: StandardSpec) -> None:
@@ -86,6 +147,7 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, spec: StandardSpec) -> None:
         columns = [*LINEAGE_COLUMNS, *((c.name, "VARCHAR") for c in standard.columns)]
         conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{raw_table(standard)} ({_ddl(columns)})")
     conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{ISSUES_TABLE} ({_ddl(ISSUE_COLUMNS)})")
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{SOURCES_TABLE} ({_ddl(SOURCE_COLUMNS)})")
 
 
 def write_publishers(conn: duckdb.DuckDBPyConnection, spec: StandardSpec, codes: Sequence[str],
@@ -118,6 +180,34 @@ def write_publishers(conn: duckdb.DuckDBPyConnection, spec: StandardSpec, codes:
             for s in report.skipped
         ]
         insert_rows(conn, f"{SCHEMA}.{ISSUES_TABLE}", issues)
+        _write_statuses(conn, spec, codes, report, [s.id for s in chosen])
+
+
+def _write_statuses(conn: duckdb.DuckDBPyConnection, spec: StandardSpec, codes: Sequence[str],
+                    report: IngestReport, datasets: Sequence[str]) -> None:
+    """Each source's latest outcome; a failed source's row count is what it still has published."""
+    conn.execute(
+        f"DELETE FROM {SCHEMA}.{SOURCES_TABLE} WHERE publisher_code IN (SELECT unnest(?::VARCHAR[])) "
+        "AND dataset IN (SELECT unnest(?::VARCHAR[]))", [list(codes), list(datasets)])
+    statuses = [
+        (m.source.publisher.code, m.source.publisher.name, m.source.id, m.source.dataset, m.label, "loaded",
+         len(m.rows), len(m.quarantined_lines), None)
+        for m in report.mapped if m.source.dataset in datasets
+    ] + [
+        (s.source.publisher.code, s.source.publisher.name, s.source.id, s.source.dataset,
+         f"{s.source.entry.root}:{s.source.entry.file}", s.status,
+         _rows_kept(conn, raw_table(spec.get(s.source.dataset)), s.source.id), 0, s.reason)
+        for s in report.skipped if s.source.dataset in datasets
+    ]
+    insert_rows(conn, f"{SCHEMA}.{SOURCES_TABLE}", [(*row, _now()) for row in statuses])
+
+
+def _rows_kept(conn: duckdb.DuckDBPyConnection, table: str, source_id: str) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {SCHEMA}.{table} WHERE source_id = ?", [source_id]).fetchone()[0])
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _delete(conn: duckdb.DuckDBPyConnection, table: str, codes: Sequence[str], kept_sources: Sequence[str],

@@ -32,7 +32,11 @@ _normalise_cached = functools.lru_cache(maxsize=1 << 16)(
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 #: Every reason an issue can give (docs/standard-sets.md explains each; a test keeps them in step).
 ISSUE_REASONS = ("bad_value", "bad_coordinates", "wrong_publisher", "duplicate_id", "ragged_row",
-                 "source_skipped", "repaired")
+                 "source_skipped", "repaired", "bad_header", "control_characters")
+REQUIRED = "必須"
+#: C0/C1 control characters other than tab, newline and carriage return (NUL, BEL, ESC, DEL …):
+#: invisible in a spreadsheet, they break terminals, XML and the systems that read our files.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 PUBLISHER_CODE = "全国地方公共団体コード"
 PUBLISHER_NAME = "地方公共団体名"
 
@@ -93,7 +97,7 @@ def _key(name: str) -> str:
 
 def column_plan(source: Source, table: SourceTable, standard: StandardSet) -> tuple[dict[str, Cell], tuple[str, ...]]:
     """Standard column → where its text comes from; and the source columns nothing reads."""
-    index = {}
+    index: dict[str, int] = {}
     for position, name in enumerate(table.header):
         index.setdefault(_key(name), position)
     spec_names = {_key(c.name): c.name for c in standard.columns}
@@ -142,11 +146,64 @@ def column_plan(source: Source, table: SourceTable, standard: StandardSet) -> tu
     return plan, unmapped
 
 
+def _duplicates(table: SourceTable) -> dict[str, list[int]]:
+    """Header names (NFKC) that name more than one column → their 0-based positions."""
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(table.header):
+        if _key(name):
+            positions.setdefault(_key(name), []).append(position)
+    return {key: found for key, found in positions.items() if len(found) > 1}
+
+
+def _refuse_ambiguous_names(plan: dict[str, Cell], table: SourceTable, source: Source) -> None:
+    """A column read by the mapping whose name the header gives twice: which one is meant is unknown."""
+    read = {p for cell in plan.values() for p in cell.parts if isinstance(p, int)}
+    for key, found in _duplicates(table).items():
+        if found[0] in read:
+            raise SourceFormatError(
+                SourceLocation(table.label, source.entry.header_row, found[1] + 1),
+                f"column names that appear once in the header (the mapping reads {key!r})",
+                value=f"{key!r} at columns {', '.join(str(p + 1) for p in found)}")
+
+
+def _header_issues(table: SourceTable, source: Source) -> list[Issue]:
+    """Header names that cannot be read by name (repeated, or blank over values): named, never silent."""
+    width = len(table.header)
+    filled = {i for row in table.rows for i, cell in enumerate(row.cells[:width]) if cell.strip()}
+    issues = [Issue("warning", "bad_header", source.entry.header_row, i + 1, None, None,
+                    f"column {i + 1} has values but no name in the header; it is not read")
+              for i, name in enumerate(table.header) if not name.strip() and i in filled]
+    issues += [Issue("warning", "bad_header", source.entry.header_row, found[1] + 1, key, None,
+                     f"column name {key!r} repeats at columns {', '.join(str(p + 1) for p in found)}; "
+                     "no column of the set reads it")
+               for key, found in _duplicates(table).items()]
+    return issues
+
+
+def _check_required(plan: dict[str, Cell], table: SourceTable, standard: StandardSet, source: Source) -> None:
+    """A file none of whose required (必須) columns is found, or whose rows all lack them, is not this set."""
+    where = SourceLocation(table.label, source.entry.header_row)
+    if not table.rows:
+        raise SourceFormatError(where, "data rows below the header", value="only the header")
+    required = [c.name for c in standard.columns if c.requirement == REQUIRED]
+    from_file = [n for n in required if n in plan and any(isinstance(p, int) for p in plan[n].parts)]
+    if not required:
+        return
+    if not from_file:
+        raise SourceFormatError(where, f"at least one required (必須) column of {standard.id} in the header "
+                                f"({', '.join(required)})", value=f"header {', '.join(table.header)}")
+    if not any(plan[n].text(row.cells).strip() for row in table.rows for n in from_file):
+        raise SourceFormatError(where, f"rows with values in the required columns {', '.join(from_file)}",
+                                value=f"{len(table.rows)} rows, every one of them empty there")
+
+
 def map_table(source: Source, table: SourceTable, standard: StandardSet) -> MappedSource:
     """Map, normalise and check every row of ``table`` (see the module docstring)."""
     plan, unmapped = column_plan(source, table, standard)
+    _refuse_ambiguous_names(plan, table, source)
+    _check_required(plan, table, standard, source)
     mapped = MappedSource(source, table.label, table.encoding, standard.column_names,
-                          unmapped_source_columns=unmapped)
+                          unmapped_source_columns=unmapped, issues=_header_issues(table, source))
     first_line_of_id: dict[str, int] = {}
     for row in table.rows:
         values, issues = _normalise_row(row, plan, standard, table, source)
@@ -176,7 +233,7 @@ def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet,
     defaults = {PUBLISHER_CODE: source.publisher.code, PUBLISHER_NAME: source.publisher.name}
     for column in standard.columns:
         cell = plan.get(column.name)
-        raw = cell.text(row.cells) if cell else ""
+        raw = _without_controls(cell.text(row.cells) if cell else "", column.name, row.line, cell, issues)
         if not raw.strip() and column.name in defaults:
             raw = defaults[column.name]  # the publisher is known from the registry even when the cell is blank
         if column.kind == "lg_code":
@@ -185,6 +242,15 @@ def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet,
     _check_pair(standard, values, plan, row.line, issues)
     _check_publisher(values, standard, plan, row.line, source, issues)
     return tuple(values), issues
+
+
+def _without_controls(raw: str, name: str, line: int, cell: Cell | None, issues: list[Issue]) -> str:
+    if not _CONTROL.search(raw):
+        return raw
+    found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(raw)})
+    issues.append(Issue("warning", "control_characters", line, cell.first_column if cell else None, name, raw,
+                        f"column {name!r}: control characters removed ({', '.join(found)})"))
+    return _CONTROL.sub("", raw)
 
 
 def _publishers_own_code(raw: str, code: str, name: str, line: int, cell: Cell | None, issues: list[Issue]) -> str:

@@ -55,7 +55,10 @@ def decode(path: Path, label: str, encoding: str) -> tuple[str, str]:
                 return data.decode(candidate), candidate
             except UnicodeDecodeError as exc:
                 failures.append(exc)
-        raise _decode_error(data, label, "UTF-8 or Shift_JIS (CP932) text", failures[-1])
+        # the encoding that read furthest is the file's own; its failure is the defect to show
+        # (Shift_JIS fails at the first UTF-8 kanji of a UTF-8 file, far from the bad byte)
+        furthest = max(failures, key=lambda exc: exc.start)
+        raise _decode_error(data, label, f"UTF-8 or Shift_JIS (CP932) text (read as {furthest.encoding})", furthest)
     if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"  # a BOM is not a cell character
     return _strict(data, encoding, label), encoding
@@ -71,7 +74,8 @@ def _strict(data: bytes, encoding: str, label: str) -> str:
 def _decode_error(data: bytes, label: str, expected: str, exc: UnicodeDecodeError) -> SourceFormatError:
     before = data[: exc.start]
     line = before.count(b"\n") + 1
-    column = exc.start - (before.rfind(b"\n") + 1) + 1
+    # the column a person's editor shows: characters, not bytes, before the bad byte on its line
+    column = len(before[before.rfind(b"\n") + 1:].decode(exc.encoding, errors="replace")) + 1
     return SourceFormatError(SourceLocation(label, line, column), expected,
                              value=f"byte 0x{data[exc.start]:02x}")
 
@@ -80,24 +84,53 @@ def read_csv_table(path: Path, label: str, encoding: str = "auto", header_row: i
                    header_rows: int = 1) -> SourceTable:
     """Read a CSV register (see the module docstring for the encoding rule)."""
     text, used = decode(path, label, encoding)
-    records = list(_csv_records(text))
+    records = list(_csv_records(text, label))
+    _refuse_unclosed_quote(text, records, label)
     header, rows = _split_header(records, header_row, header_rows, label)
     return SourceTable(label, used, header, rows)
 
 
-def _csv_records(text: str) -> Iterable[SourceRow]:
+def _csv_records(text: str, label: str) -> Iterable[SourceRow]:
     reader = csv.reader(io.StringIO(text, newline=""))
     start = 1
-    for cells in reader:
-        yield SourceRow(start, tuple(cells))
-        start = reader.line_num + 1
+    try:
+        for cells in reader:
+            yield SourceRow(start, tuple(cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # the record that starts at ``start`` never ends well
+        raise SourceFormatError(
+            SourceLocation(label, start), "a CSV record that ends: every quote opened in a cell closed, "
+            f"no cell over {csv.field_size_limit() // 1024} KiB", value=f"{exc} (the record starting here)") from exc
+
+
+def _refuse_unclosed_quote(text: str, records: Sequence[SourceRow], label: str) -> None:
+    """An odd number of quote characters means a quoted cell never closed.
+
+    Python's lenient CSV reader then reads the rest of the file into that one cell, silently: rows
+    vanish into it. Well-formed CSV has its quotes in pairs (open and close, ``""`` for a quote
+    inside), so an odd count is certain, and the culprit is the last record that spans lines.
+    """
+    if text.count('"') % 2 == 0:
+        return
+    spanning = [r for r in records if any("\n" in c or "\r" in c for c in r.cells)]
+    line = spanning[-1].line if spanning else (records[-1].line if records else 1)
+    raise SourceFormatError(SourceLocation(label, line), "a CSV record that ends: every quote opened in a cell closed",
+                            value="a quote opened in this record is never closed (the rest of the file would be one cell)")
 
 
 def read_xlsx_table(path: Path, label: str, sheet: str | None = None, header_row: int = 1,
                     header_rows: int = 1) -> SourceTable:
     """Read one sheet of a workbook; merged header cells count for every column they span."""
+    import zipfile
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
     stat = path.stat()
-    sheets = _workbook_grids(path, stat.st_mtime_ns, stat.st_size)
+    try:
+        sheets = _workbook_grids(path, stat.st_mtime_ns, stat.st_size)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:  # a ZIP, but not a workbook
+        raise SourceFormatError(SourceLocation(label, 1), "an Excel workbook (.xlsx) that opens",
+                                value=f"{type(exc).__name__}: {exc}") from exc
     titles = list(sheets)
     if sheet is not None and sheet not in sheets:
         raise SourceFormatError(SourceLocation(label, 1), f"a sheet named {sheet!r} (sheets: {', '.join(titles)})")

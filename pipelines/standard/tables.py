@@ -6,6 +6,8 @@ from pipelines.standard.spec import StandardSet
 
 SCHEMA = "raw"
 ISSUES_TABLE = "register_issues"
+#: One row per registry source: how its latest read ended (loaded / failed / absent) and why.
+SOURCES_TABLE = "register_sources"
 #: オープンデータ一覧 rows of what the platform itself publishes (pipelines/standard/catalogue.py).
 PLATFORM_CATALOGUE = "platform_catalogue"
 LINEAGE_COLUMNS = (("publisher_code", "VARCHAR"), ("source_id", "VARCHAR"), ("source_file", "VARCHAR"),
@@ -15,6 +17,13 @@ ISSUE_COLUMNS = (
     ("source_line", "INTEGER"), ("source_column", "INTEGER"), ("column_name", "VARCHAR"), ("value", "VARCHAR"),
     ("severity", "VARCHAR"), ("reason", "VARCHAR"), ("message", "VARCHAR"),
 )
+
+SOURCE_COLUMNS = (
+    ("publisher_code", "VARCHAR"), ("publisher_name", "VARCHAR"), ("source_id", "VARCHAR"), ("dataset", "VARCHAR"),
+    ("source_file", "VARCHAR"), ("status", "VARCHAR"), ("rows_published", "INTEGER"), ("rows_quarantined", "INTEGER"),
+    ("message", "VARCHAR"), ("checked_at", "TIMESTAMP"),
+)
+SOURCE_STATUSES = ("loaded", "failed", "absent")  # absent: a real-data folder not on this machine
 
 
 def raw_table(standard: StandardSet) -> str:
