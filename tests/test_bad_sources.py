@@ -111,3 +111,19 @@ def test_a_failed_source_keeps_its_earlier_rows(corpus: tuple[Path, Path, Case],
             "SELECT status, rows_published, message FROM raw.register_sources "
             "WHERE source_id = 'corpus-good-neighbour'").fetchone()
     assert kept == 3 and (status, rows) == ("failed", 3) and "HTML" in message
+
+
+def test_an_id_repeated_in_another_file_of_the_publisher_is_quarantined_there(tmp_path: Path) -> None:
+    from tests.helpers.bad_files import ID_BASE, write_overlapping_pair
+
+    registry_dir, landing = tmp_path / "registry", tmp_path / "landing"
+    registry_dir.mkdir()
+    write_overlapping_pair(landing, registry_dir)
+    registry = load_registry(registry_dir, frozenset(SPEC.ids))
+    report = map_publishers(registry, SPEC, ["131041"], landing, landing)
+    first, second = sorted(report.mapped, key=lambda m: m.source.id)
+    assert [v[first.columns.index("ID")] for _, v in first.rows] == [str(ID_BASE + 500), str(ID_BASE + 501)]
+    assert [v[second.columns.index("ID")] for _, v in second.rows] == [str(ID_BASE + 502)]
+    (issue,) = [i for i in second.issues if i.reason == "duplicate_id"]
+    assert (issue.severity, issue.line, issue.column) == ("error", 2, 2)
+    assert "overlap_a.csv line 3" in issue.message and second.quarantined_lines == [2]

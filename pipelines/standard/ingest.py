@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.parsers.errors import SourceFormatError, SourceLocation
-from pipelines.standard.mapping import Issue, MappedSource, map_table
+from pipelines.standard.mapping import Issue, MappedSource, map_table, quarantine_repeated_ids
 from pipelines.standard.readers import SourceTable, read_csv_table, read_xlsx_table
 from pipelines.standard.registry import Registry, Source
 from pipelines.standard.sniff import check_kind
@@ -114,20 +114,28 @@ def map_publishers(registry: Registry, spec: StandardSpec, codes: Sequence[str],
     """Read and map every source of the given publishers (of ``datasets``, when given; no database involved)."""
     report = IngestReport()
     for code in codes:
-        for source in registry.for_publisher(code):
-            if datasets is not None and source.dataset not in datasets:
-                continue
-            if source.entry.root == "realdata" and not realdata.is_dir():
-                report.skipped.append(SkippedSource(source, f"real-data folder {realdata} not present", "notice"))
-                continue
-            try:
-                table = read_source(source, landing, realdata)
-                report.mapped.append(map_table(source, table, spec.get(source.dataset)))
-            except SourceFormatError as exc:
-                report.skipped.append(SkippedSource(source, str(exc)))
-            except Exception as exc:  # noqa: BLE001 - any library's failure costs this source, never the others
-                report.skipped.append(SkippedSource(source, str(unexpected_failure(source, exc))))
+        first = len(report.mapped)
+        _map_sources(registry.for_publisher(code), spec, landing, realdata, datasets, report)
+        quarantine_repeated_ids(report.mapped[first:])
     return report
+
+
+def _map_sources(sources: Iterable[Source], spec: StandardSpec, landing: Path, realdata: Path,
+                 datasets: Collection[str] | None, report: IngestReport) -> None:
+    """Each source read and mapped on its own: whatever fails is that source's failure only."""
+    for source in sources:
+        if datasets is not None and source.dataset not in datasets:
+            continue
+        if source.entry.root == "realdata" and not realdata.is_dir():
+            report.skipped.append(SkippedSource(source, f"real-data folder {realdata} not present", "notice"))
+            continue
+        try:
+            table = read_source(source, landing, realdata)
+            report.mapped.append(map_table(source, table, spec.get(source.dataset)))
+        except SourceFormatError as exc:
+            report.skipped.append(SkippedSource(source, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - any library's failure costs this source, never the others
+            report.skipped.append(SkippedSource(source, str(unexpected_failure(source, exc))))
 
 
 def unexpected_failure(source: Source, exc: Exception) -> SourceFormatError:

@@ -89,6 +89,35 @@ class MappedSource:
     issues: list[Issue] = field(default_factory=list)
     quarantined_lines: list[int] = field(default_factory=list)
     unmapped_source_columns: tuple[str, ...] = ()
+    id_column: int | None = None  # the source column (1-based) the set's ID comes from
+
+
+def quarantine_repeated_ids(mapped: Sequence[MappedSource]) -> None:
+    """An ID that another file of the same publisher and set already used is quarantined there.
+
+    Within a file a repeated ID is a ``duplicate_id``; across two files of one publisher it is the
+    same mistake (an ID is the publisher's key for the thing), and letting both through would fail
+    the set's uniqueness check for every publisher. The first file in registry order keeps the ID.
+    """
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for m in mapped:
+        if "ID" not in m.columns:
+            continue
+        at = m.columns.index("ID")
+        kept = []
+        for line, values in m.rows:
+            identifier = values[at]
+            first = seen.get((m.source.dataset, identifier)) if identifier else None
+            if first is not None and first[0] != m.label:
+                m.issues.append(Issue("error", "duplicate_id", line, m.id_column, "ID", identifier,
+                                      f"ID {identifier!r} is already used by {first[0]} line {first[1]} "
+                                      "(another file of the same publisher)"))
+                m.quarantined_lines.append(line)
+                continue
+            if identifier:
+                seen.setdefault((m.source.dataset, identifier), (m.label, line))
+            kept.append((line, values))
+        m.rows = kept
 
 
 def _key(name: str) -> str:
@@ -203,7 +232,8 @@ def map_table(source: Source, table: SourceTable, standard: StandardSet) -> Mapp
     _refuse_ambiguous_names(plan, table, source)
     _check_required(plan, table, standard, source)
     mapped = MappedSource(source, table.label, table.encoding, standard.column_names,
-                          unmapped_source_columns=unmapped, issues=_header_issues(table, source))
+                          unmapped_source_columns=unmapped, issues=_header_issues(table, source),
+                          id_column=plan["ID"].first_column if "ID" in plan else None)
     first_line_of_id: dict[str, int] = {}
     for row in table.rows:
         values, issues = _normalise_row(row, plan, standard, table, source)

@@ -23,12 +23,13 @@ PUBLISHER = {"code": "131041", "name": "東京都新宿区", "name_en": "Shinjuk
 DATASET = "aed-locations"
 HEADER = "全国地方公共団体コード,ID,名称,名称_カナ,所在地_連結表記,緯度,経度,設置位置,開始時間,備考"
 FOLDER = "municipal/131041/corpus"
+ID_BASE = 9000  # above the IDs of 新宿区's own AED file, so the corpus never collides with it
 
 
 def row(number: int, name: str = "新宿区役所", lat: str = "35.6938", lon: str = "139.7034",
         opens: str = "09:00", note: str = "", code: str = "131041") -> str:
     """One AED row whose ID is ``number`` (each case has its own IDs, so none collide)."""
-    return f"{code},{number},{name},シンジュククヤクショ,東京都新宿区歌舞伎町一丁目4番1号,{lat},{lon},1階ロビー,{opens},{note}"
+    return f"{code},{ID_BASE + number},{name},シンジュククヤクショ,東京都新宿区歌舞伎町一丁目4番1号,{lat},{lon},1階ロビー,{opens},{note}"
 
 
 def good_csv(first_id: int, rows: int = 3) -> str:
@@ -160,3 +161,14 @@ def write_corpus(root: Path) -> tuple[Path, Path, Case]:
     text = yaml.safe_dump({"publisher": PUBLISHER, "sources": sources}, allow_unicode=True, sort_keys=False)
     (registry / "131041_corpus.yaml").write_text(text, encoding="utf-8")
     return registry, landing, good
+
+
+def write_overlapping_pair(landing: Path, registry: Path) -> None:
+    """Two files of one publisher whose IDs overlap (9501 in both): the second's copy is quarantined."""
+    folder = landing / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "overlap_a.csv").write_bytes(_lines(row(500), row(501)))
+    (folder / "overlap_b.csv").write_bytes(_lines(row(501, name="別の施設"), row(502)))
+    sources = [{"id": f"corpus-overlap-{x}", "dataset": DATASET, "file": f"{FOLDER}/overlap_{x}.csv"} for x in "ab"]
+    text = yaml.safe_dump({"publisher": PUBLISHER, "sources": sources}, allow_unicode=True, sort_keys=False)
+    (registry / "131041_overlap.yaml").write_text(text, encoding="utf-8")
