@@ -67,6 +67,7 @@ __all__ = [
     "ContractError",
     "CsvDialect",
     "GATE_STATUSES",
+    "HeldBackPublisher",
     "Licence",
     "PathTemplate",
     "Paths",
@@ -83,8 +84,9 @@ __all__ = [
 
 Text = StrictStr
 Count = Annotated[StrictInt, Field(ge=0)]
-GateStatus = Literal["passed", "warned", "failed"]
-QualityStatus = Literal["passed", "warned", "failed", "not_checked"]
+#: ``partial``: published, with some publishers' rows held back at their last good release.
+GateStatus = Literal["passed", "warned", "partial", "failed"]
+QualityStatus = Literal["passed", "warned", "partial", "failed", "not_checked"]
 Engine = Literal["great_expectations", "dbt"]
 Severity = Literal["error", "warn"]
 
@@ -135,6 +137,22 @@ class QualityFailure(Record):
     notes: Text | None = None
 
 
+class HeldBackPublisher(Record):
+    """A publisher whose rows failed a blocking check: its update is not published, the others' are.
+
+    The gate names the publisher, the checks and a few failing values; the release step adds what
+    the release then holds for it: its rows of the last good release (``kept_from_version``), or
+    none at all when it never passed (``kept_from_version`` null, ``rows_kept`` 0).
+    """
+
+    code: Text  # 全国地方公共団体コード (the set's partition column)
+    checks: tuple[Text, ...]
+    sample: tuple[JsonValue, ...] = ()  # failing values of this publisher's rows, a few per check
+    rows_failing: Count | None = None
+    kept_from_version: StrictInt | None = None
+    rows_kept: Count | None = None
+
+
 class QualitySummary(Record):
     """What a gate run found: the ``quality`` of a release's metadata and of an attempt.
 
@@ -150,6 +168,7 @@ class QualitySummary(Record):
     engines: tuple[Engine, ...] | None = None
     report: Text | None = None  # file name of the HTML report in the same release or attempt
     failures: tuple[QualityFailure, ...] = ()  # blocking failures first, then warnings
+    held_back_publishers: tuple[HeldBackPublisher, ...] = ()  # status ``partial``: whose update waits
 
     @classmethod
     def not_checked(cls) -> QualitySummary:

@@ -69,18 +69,34 @@ class QualityFailureOut(BaseModel):
     notes: str | None = None
 
 
+class HeldBackPublisherOut(BaseModel):
+    """A publisher whose update the gate held back (status ``partial``); the others were published."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str = Field(description="全国地方公共団体コード of the publisher.")
+    checks: list[str] = Field(description="The blocking checks its rows fail.")
+    sample: list[Any] = Field(default_factory=list, description="A few of its failing values.")
+    kept_from_version: int | None = Field(
+        default=None, description="Release version its published rows come from; null when it never passed (left out).")
+    rows_kept: int | None = Field(default=None, description="Its rows in this release (from that older version).")
+
+
 class AttemptOut(BaseModel):
     """One run of a dataset's quality gate (the latest, where shown), whether or not it published."""
 
     id: str = Field(description="Attempt id, e.g. `20261126T024000123456Z-1a2b3c4d`.")
     checked_at: str | None = Field(description="When the gate ran (UTC, ISO 8601).")
-    status: str = Field(description="`passed`, `warned` or `failed` (`failed` was not published).")
+    status: str = Field(description="`passed`, `warned`, `partial` (published, some publishers held back) or "
+                                    "`failed` (not published).")
     checks_passed: int | None
     checks_failed: int | None
     checks_warned: int | None
     published: bool = Field(description="False when the gate held the update back.")
     release_version: int | None = Field(description="Version published or left unchanged; null when blocked.")
     failures: list[QualityFailureOut]
+    held_back_publishers: list[HeldBackPublisherOut] = Field(
+        default_factory=list, description="Publishers whose update this run held back (status `partial`).")
     report: str | None = Field(description="Absolute URL of the attempt's HTML report.")
 
     @classmethod
@@ -98,6 +114,7 @@ class AttemptOut(BaseModel):
             published=record.published,
             release_version=record.release_version,
             failures=[QualityFailureOut.model_validate(f.to_json()) for f in quality.failures],
+            held_back_publishers=[HeldBackPublisherOut.model_validate(p.to_json()) for p in quality.held_back_publishers],
             report=_report_url(
                 quality, attempt.files, lambda name: urls.attempt_file(attempt.dataset_id, attempt.id, name)
             ),
@@ -115,7 +132,8 @@ class QualityOut(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    status: str = Field(description="`passed`, `warned`, `failed` or `not_checked`.")
+    status: str = Field(description="`passed`, `warned`, `partial` (published, some publishers held back at "
+                                    "their last good rows), `failed` or `not_checked`.")
     checked_at: str | None = Field(default=None, description="When the gate ran (UTC, ISO 8601).")
     checks_passed: int | None = None
     checks_failed: int | None = None
@@ -124,6 +142,9 @@ class QualityOut(BaseModel):
     report: str | None = Field(default=None, description="Absolute URL of this release's HTML quality report.")
     failures: list[QualityFailureOut] = Field(
         default_factory=list, description="Failed checks (for a served release: its warnings)."
+    )
+    held_back_publishers: list[HeldBackPublisherOut] = Field(
+        default_factory=list, description="Publishers whose update was held back, and what the release keeps of theirs."
     )
     latest_attempt: AttemptOut | None = Field(
         default=None, description="Current-release endpoints only: the latest gate run, or null if none."

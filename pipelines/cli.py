@@ -477,7 +477,7 @@ def quality_run(
 
 def _print_verdicts(verdicts: list) -> None:
     """One row per dataset, then one per failing or warning check."""
-    colours = {"passed": "green", "warned": "yellow", "failed": "red"}
+    colours = {"passed": "green", "warned": "yellow", "partial": "yellow", "failed": "red"}
     table = Table(title="Quality gate (nothing published)")
     for column in ("dataset", "status", "rows", "passed", "failed", "warned"):
         table.add_column(column, justify="right" if column in ("rows", "passed", "failed", "warned") else "left")

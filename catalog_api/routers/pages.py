@@ -56,6 +56,7 @@ def _is_web_url(value: object) -> bool:
 _QUALITY_LABELS = {
     "passed": ("passed", "合格", "passed"),
     "warned": ("warned", "警告あり", "passed with warnings"),
+    "partial": ("partial", "一部保留", "published, some publishers held back"),
     "failed": ("failed", "不合格", "failed"),
 }
 _NOT_CHECKED = ("not_checked", "未検査", "not checked")

@@ -25,6 +25,7 @@ from catalog_api.release_contract import (
     Licence,
     PublisherRows,
     QualitySummary,
+    ReleaseDocument,
     ReleaseMetadata,
 )
 from catalog_api.release_store import Attachments, ReleaseStore
@@ -34,7 +35,7 @@ from pipelines.defs.jobs import PUBLISH_GROUP
 from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.fingerprints import code_version
 from pipelines.paths import DataHome
-from pipelines.quality.gate import REPORT_FILE
+from pipelines.quality.gate import PUBLISHER_PARTITION, REPORT_FILE
 from pipelines.quality.gatekeeper import (
     GateTarget,
     discard_staged,
@@ -231,14 +232,22 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
         run_id = context.run.run_id
         scratch = home.tmp / f"publish-{dataset_id}-{uuid.uuid4().hex[:8]}"
         try:
+            store = ReleaseStore(home.releases)
             with duckdb.get_connection() as conn:
                 quality, report = _cleared_verdict(context, conn, home, target)
-                files = export_files(conn, target.relation, order_by, scratch)
+                relation = target.relation
+                if quality.held_back_publishers:
+                    relation, quality = with_last_good_rows(conn, store, dataset_id, relation, quality)
+                    context.log.warning(f"{dataset_id}: held back " + "; ".join(
+                        f"{p.code} ({', '.join(p.checks)}; " + (f"{p.rows_kept} rows kept from version "
+                                                               f"{p.kept_from_version})" if p.kept_from_version
+                                                               else "left out: never passed)")
+                        for p in quality.held_back_publishers))
+                files = export_files(conn, relation, order_by, scratch)
                 if geometry:
-                    files["data.geojson"] = export_geojson(conn, target.relation, order_by, geometry,
+                    files["data.geojson"] = export_geojson(conn, relation, order_by, geometry,
                                                            scratch / "data.geojson")
-                metadata = dataset_metadata(node, conn, target.relation, quality)
-            store = ReleaseStore(home.releases)
+                metadata = dataset_metadata(node, conn, relation, quality)
             result = store.publish(dataset_id, files, metadata.content_json(),
                                    Attachments(metadata=metadata.attachment_json(), files={REPORT_FILE: report}))
             record = AttemptRecord(published=True, new_release=result.created, release_version=result.release.version,
@@ -267,6 +276,39 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
 
     _asset.__name__ = f"release_{node['name']}"
     return _asset
+
+
+HELD_BACK_ROWS = "tdpf_release_rows"  # a temporary table of the publishing connection
+
+
+def with_last_good_rows(conn: duckdb_lib.DuckDBPyConnection, store: ReleaseStore, dataset_id: str, relation: str,
+                        quality: QualitySummary) -> tuple[str, QualitySummary]:
+    """The rows a partial release holds: every other publisher's update, the held-back ones' last good rows.
+
+    Last good rows are those of the served release (which may itself carry them from an older one:
+    ``kept_from_version`` says which). A publisher that has no rows there never passed: it is left
+    out. Returns the relation to publish from and the quality summary with what was kept.
+    """
+    held = [p.code for p in quality.held_back_publishers]
+    column = f'"{PUBLISHER_PARTITION}"'
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE {HELD_BACK_ROWS} AS SELECT * FROM {relation} "
+                 f"WHERE {column} IS NULL OR {column} NOT IN (SELECT unnest(?::VARCHAR[]))", [held])
+    served = store.current(dataset_id)
+    kept: dict[str, int] = {}
+    origin: dict[str, int] = {}
+    if served is not None and (served.path / "data.parquet").is_file():
+        parquet = str(served.path / "data.parquet")
+        conn.execute(f"INSERT INTO {HELD_BACK_ROWS} BY NAME SELECT * FROM read_parquet(?) "
+                     f"WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [parquet, held])
+        kept = dict(conn.execute(f"SELECT {column}, count(*) FROM read_parquet(?) "
+                                 f"WHERE {column} IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1", [parquet, held]).fetchall())
+        before = ReleaseDocument.from_json(served.metadata).quality.held_back_publishers
+        origin = {p.code: p.kept_from_version for p in before if p.kept_from_version}
+    updated = tuple(
+        p.model_copy(update={"rows_kept": kept.get(p.code, 0),
+                             "kept_from_version": origin.get(p.code, served.version) if kept.get(p.code) else None})
+        for p in quality.held_back_publishers)
+    return HELD_BACK_ROWS, quality.model_copy(update={"held_back_publishers": updated})
 
 
 def _cleared_verdict(context: dg.AssetExecutionContext, conn: duckdb_lib.DuckDBPyConnection, home: DataHome,

@@ -97,12 +97,17 @@ def build_quality_gate(target: GateTarget) -> dg.AssetChecksDefinition:
 
 def _check_results(target: GateTarget, verdict: Verdict) -> Iterator[dg.AssetCheckResult]:
     by_name = {c.check: c for c in verdict.checks if c.engine == "great_expectations"}
+    held_back = verdict.held_back  # publishers' own failures: the others publish, so they warn
     for rule in target.suite.rules:
         outcome = by_name[rule.name]
+        blocks = rule.severity == "error" and not held_back
+        metadata = _outcome_metadata([outcome])
+        if held_back and not outcome.success and outcome.blocking:
+            metadata["held_back_publishers"] = ", ".join(outcome.partitions)
         yield dg.AssetCheckResult(
             check_name=rule.name, asset_key=target.model_key, passed=outcome.success,
-            severity=dg.AssetCheckSeverity.ERROR if rule.severity == "error" else dg.AssetCheckSeverity.WARN,
-            metadata=_outcome_metadata([outcome]),
+            severity=dg.AssetCheckSeverity.ERROR if blocks else dg.AssetCheckSeverity.WARN,
+            metadata=metadata,
         )
     dbt = [c for c in verdict.checks if c.engine == "dbt"]
     failing = [c for c in dbt if not c.success]

@@ -3,6 +3,12 @@
 The verdict is what the Dagster checks report, what an attempt records, what a release's
 metadata carries and what the HTML report shows; ``tdpf quality run`` prints it. ``error``
 failures block publication; ``warn`` failures are published and shown.
+
+A publisher is the unit of quality for the standard sets (suites partitioned by
+全国地方公共団体コード): when every blocking failure is located in some publishers' rows, those
+publishers are held back at their last good rows and everyone else's update is published
+(status ``partial``). A failure nobody's rows own — a dbt test, a table-wide expectation, a
+failing row without a publisher — or one that every publisher shares holds back the dataset.
 """
 
 from __future__ import annotations
@@ -13,13 +19,15 @@ from typing import Any
 
 import duckdb
 
-from catalog_api.release_contract import QualityFailure, QualitySummary
+from catalog_api.release_contract import HeldBackPublisher, QualityFailure, QualitySummary
 from pipelines.dbt_results import AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome
 from pipelines.quality.gx_runner import RuleOutcome, validate
 from pipelines.quality.suites import Suite
 
 DBT_CHECK = "dbt_tests"
 REPORT_FILE = "quality.html"
+#: The partition column whose values are publishers: gates hold back publishers, not datasets.
+PUBLISHER_PARTITION = "全国地方公共団体コード"
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,8 @@ class CheckOutcome:
     sample: tuple[Any, ...] = ()
     partitions: tuple[str, ...] = ()
     notes: str = ""
+    attributed: bool = False  # every failing row is located in a partition (see gx_runner.RuleOutcome)
+    partition_samples: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def blocking(self) -> bool:
@@ -62,9 +72,26 @@ class Verdict:
     partition_column: str | None = None
     suite_file: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    partitions_seen: tuple[str, ...] = ()  # every partition value of the checked rows
+
+    @property
+    def held_back(self) -> dict[str, list[CheckOutcome]]:
+        """Publisher → the blocking checks its rows fail; empty unless the failures are publishers' own."""
+        blocking = [c for c in self.checks if c.blocking]
+        if self.partition_column != PUBLISHER_PARTITION or not blocking or not all(c.attributed for c in blocking):
+            return {}
+        publishers: dict[str, list[CheckOutcome]] = {}
+        for check in blocking:
+            for code in check.partitions:
+                publishers.setdefault(code, []).append(check)
+        if set(self.partitions_seen) <= set(publishers):
+            return {}  # every publisher fails: there is no one's update to publish
+        return publishers
 
     @property
     def status(self) -> str:
+        if self.held_back:
+            return "partial"
         if any(c.blocking for c in self.checks):
             return "failed"
         return "warned" if any(not c.success for c in self.checks) else "passed"
@@ -91,7 +118,16 @@ class Verdict:
             engines=tuple(sorted({c.engine for c in self.checks})),  # type: ignore[arg-type]
             report=report,
             failures=tuple(QualityFailure.from_json(c.to_json()) for c in failed + warned),
+            **self._held_back_field(),
         ).to_json()
+
+    def _held_back_field(self) -> dict[str, Any]:
+        """``held_back_publishers`` only when someone is held back: a summary without any keeps its shape."""
+        held = tuple(
+            HeldBackPublisher(code=code, checks=tuple(c.check for c in checks),
+                              sample=tuple(v for c in checks for v in c.partition_samples.get(code, ()))[:5])
+            for code, checks in sorted(self.held_back.items()))
+        return {"held_back_publishers": held} if held else {}
 
 
 def gx_checks(outcomes: list[RuleOutcome]) -> list[CheckOutcome]:
@@ -102,6 +138,7 @@ def gx_checks(outcomes: list[RuleOutcome]) -> list[CheckOutcome]:
             expectation=o.type, unexpected_count=o.unexpected_count, element_count=o.element_count,
             sample=o.unexpected_sample, partitions=o.partitions,
             notes=(o.error and f"could not run: {o.error}") or o.notes,
+            attributed=o.attributed, partition_samples=o.partition_samples,
         )
         for o in outcomes
     ]
@@ -153,9 +190,12 @@ def evaluate(conn: duckdb.DuckDBPyConnection, suite: Suite, relation: str, model
     """Run the dataset's gate: GX on the table's rows, plus dbt's recorded test results."""
     frame = read_frame(conn, relation)
     checks = gx_checks(validate(frame, suite, context)) + dbt_checks(read_dbt_outcomes(conn, models))
+    seen = (tuple(sorted(frame[suite.partition_column].dropna().astype(str).unique().tolist()))
+            if suite.partition_column in frame.columns else ())
     return Verdict(
         dataset_id=suite.dataset, checked_at=utc_now(), row_count=len(frame), checks=tuple(checks),
         partition_column=suite.partition_column, suite_file=suite.path.name if suite.path else "",
+        partitions_seen=seen,
     )
 
 

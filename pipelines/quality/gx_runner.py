@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from pipelines.quality.suites import ExpectationRule, Suite, SuiteError, load_su
 
 SAMPLE_SIZE = 5
 RULE_KEY = "tdpf_rule"  # each expectation's meta names its rule, so results map back by name
-PARTITION_SAMPLE = 10
+PARTITION_SAMPLE_SIZE = 3  # failing values kept per partition (publisher, day)
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,12 @@ class RuleOutcome:
     notes: str
     kwargs: dict[str, Any]
     observed: Any = None
-    partitions: tuple[str, ...] = ()  # partitions (publishers, days) holding failing rows
+    partitions: tuple[str, ...] = ()  # every partition (publisher, day) holding failing rows
     error: str = ""  # set when the expectation itself could not run
+    #: True when every failing row was located in a partition: the failure is those partitions' own
+    #: (a table-wide rule — a row count, a mean — or a row without a partition is nobody's in particular)
+    attributed: bool = False
+    partition_samples: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     @property
     def blocking(self) -> bool:
@@ -155,6 +159,7 @@ def _outcome(item: Any, rule: ExpectationRule, frame: Any, partition_column: str
     if info.get("raised_exception"):
         error = str(info.get("exception_message") or "the expectation raised an error").strip().splitlines()[0]
     unexpected = detail.get("unexpected_count")
+    partitions, attributed, samples = _failing_partitions(detail, frame, partition_column, rule.kwargs.get("column"))
     return RuleOutcome(
         name=rule.name, type=rule.type, severity=rule.severity, success=bool(item.success) and not error,
         element_count=int(detail.get("element_count", len(frame))),
@@ -162,21 +167,36 @@ def _outcome(item: Any, rule: ExpectationRule, frame: Any, partition_column: str
         unexpected_sample=tuple(v for v in (_plain(v) for v in (detail.get("partial_unexpected_list") or []))
                                 if not _missing(v))[:SAMPLE_SIZE],
         notes=rule.notes, kwargs=rule.kwargs, observed=_plain(detail.get("observed_value")),
-        partitions=_failing_partitions(detail, frame, partition_column), error=error,
+        partitions=partitions, error=error, attributed=attributed and not error and not item.success,
+        partition_samples=samples,
     )
 
 
-def _failing_partitions(detail: dict[str, Any], frame: Any, column: str | None) -> tuple[str, ...]:
+def _failing_partitions(detail: dict[str, Any], frame: Any, column: str | None,
+                        checked: str | None) -> tuple[tuple[str, ...], bool, dict[str, tuple[Any, ...]]]:
+    """The partitions of the failing rows, whether every failing row has one, and a few values each."""
     positions = detail.get("unexpected_index_list")
     if not column or column not in frame.columns or not positions or not isinstance(positions[0], int):
-        return ()
-    values = frame[column].loc[sorted(set(positions))].dropna().astype(str).unique().tolist()
-    return tuple(sorted(values)[:PARTITION_SAMPLE])
+        return (), False, {}
+    rows = frame.loc[sorted(set(positions))]
+    owners = rows[column]
+    values = sorted(owners.dropna().astype(str).unique().tolist())
+    samples: dict[str, tuple[Any, ...]] = {}
+    if checked in frame.columns:
+        for owner in values:
+            cells = rows.loc[owners.astype(str) == owner, checked].head(PARTITION_SAMPLE_SIZE).tolist()
+            samples[owner] = tuple(None if _missing(v) else _plain(v) for v in cells)
+    return tuple(values), bool(owners.notna().all()), samples
 
 
 def _missing(value: Any) -> bool:
     """Null-like samples (a not-null failure's NaN, <NA>) say nothing; partitions locate them."""
-    return value is None or value != value or str(value) in ("<NA>", "NaT", "nan")
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or str(value) in ("<NA>", "NaT", "nan")
+    except TypeError:  # pandas.NA refuses to be a truth value: it is missing
+        return True
 
 
 def _plain(value: Any) -> Any:

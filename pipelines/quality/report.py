@@ -17,6 +17,7 @@ _TEMPLATES = Path(__file__).with_name("templates")
 STATUS_LABELS = {
     "passed": ("合格", "Passed"),
     "warned": ("警告あり", "Passed with warnings"),
+    "partial": ("一部保留", "Published — some publishers held back"),
     "failed": ("不合格", "Failed — not published"),
 }
 
