@@ -75,6 +75,18 @@ def test_failures_carry_severity_count_sample_and_the_partitions_they_came_from(
     assert "Calculating Metrics" not in capsys.readouterr().err  # progress bars are off
 
 
+def test_a_failure_is_attributed_to_publishers_only_when_every_failing_row_has_one(tmp_path: Path,
+                                                                                   context) -> None:  # type: ignore[no-untyped-def]
+    frame = _frame(緯度=["139.70", "35.70", pandas.NA], 全国地方公共団体コード=["131041", "131041", pandas.NA])
+    frame["緯度"] = frame["緯度"].astype("string")
+    latitude = {o.name: o for o in validate(frame, _suite(tmp_path), context)}["in_japan_latitude"]
+    assert latitude.partitions == ("131041",) and latitude.attributed
+    assert latitude.partition_samples == {"131041": ("139.70",)}
+    nobody = _frame(緯度=["139.70", "35.70", "1.0"], 全国地方公共団体コード=["131041", "131041", pandas.NA])
+    latitude = {o.name: o for o in validate(nobody, _suite(tmp_path), context)}["in_japan_latitude"]
+    assert latitude.partitions == ("131041",) and not latitude.attributed  # one failing row has no publisher
+
+
 @pytest.mark.parametrize(("text", "words"), [
     (SUITE.replace("expect_compound_columns_to_be_unique", "expect_compound_columns_to_be_uniq"),
      "rules #1 field 'type': 'expect_compound_columns_to_be_uniq' is not a Great Expectations expectation"),

@@ -39,3 +39,34 @@ def test_dbt_failures_block_by_gate_severity_whatever_dbt_called_them() -> None:
     assert summary["failures"][0] | {"notes": ""} == {
         "check": "unique_x", "engine": "dbt", "severity": "error", "column": "std_aed", "expectation": "dbt test",
         "unexpected_count": 3, "sample": [], "partitions": [], "notes": ""}
+
+
+def _located(name: str, *codes: str, severity: str = "error") -> CheckOutcome:
+    return CheckOutcome(check=name, engine="great_expectations", severity=severity, success=False, unexpected_count=1,
+                        partitions=codes, attributed=True, partition_samples={c: (f"bad-{c}",) for c in codes})
+
+
+def _by_publisher(*checks: CheckOutcome, seen: tuple[str, ...] = ("131041", "133035", "134210")) -> Verdict:
+    return Verdict("aed-locations", "2026-11-26T00:00:00Z", 10, checks, partition_column="全国地方公共団体コード",
+                   partitions_seen=seen)
+
+
+def test_failures_located_in_some_publishers_hold_back_those_publishers_only() -> None:
+    verdict = _by_publisher(_gx("a", True), _located("no_test_rows", "131041"), _located("in_japan", "131041", "134210"))
+    assert verdict.status == "partial" and not verdict.blocked
+    held = verdict.summary()["held_back_publishers"]
+    assert held == [{"code": "131041", "checks": ["no_test_rows", "in_japan"], "sample": ["bad-131041", "bad-131041"]},
+                    {"code": "134210", "checks": ["in_japan"], "sample": ["bad-134210"]}]
+
+
+def test_a_failure_nobody_owns_or_everybody_shares_holds_back_the_dataset() -> None:
+    unlocated = CheckOutcome(check="row_count", engine="great_expectations", severity="error", success=False)
+    assert _by_publisher(_located("x", "131041"), unlocated).status == "failed"  # table-wide: the dataset's own
+    dbt = CheckOutcome(check="unique_x", engine="dbt", severity="error", success=False)
+    assert _by_publisher(_located("x", "131041"), dbt).status == "failed"
+    assert _by_publisher(_located("x", "131041", "133035", "134210")).status == "failed"  # no one left to publish
+    assert _by_publisher(_located("x", "131041", severity="warn")).status == "warned"  # warnings hold nobody back
+    days = Verdict("smart-pole-environment-hourly", "t", 3, (_located("x", "2026-11-02"),), partition_column="day",
+                   partitions_seen=("2026-11-02", "2026-11-03"))
+    assert days.status == "failed"  # only publishers are held back one by one
+    assert "held_back_publishers" not in _verdict(_gx("a", True)).summary()  # the summary keeps its shape
