@@ -20,6 +20,7 @@ from pipelines.changes import History, Inputs, Plan, plan_build
 from pipelines.dbt_manifest import load_manifest
 from pipelines.defs.jobs import BUILD_JOBS, DAILY_JOB, PUBLISH_JOB, REGISTERS_JOB
 from pipelines.paths import DataHome
+from pipelines.sweep import run_tags
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -160,7 +161,7 @@ def execute_runs(defs: dg.Definitions, instance: dg.DagsterInstance, runs: Seque
             asset_selection=set(spec.assets), asset_check_selection=set(spec.checks))
         if logger_defs:
             job = job.with_logger_defs(dict(logger_defs))
-        result = job.execute_in_process(instance=instance, raise_on_error=False, tags=spec.tags,
+        result = job.execute_in_process(instance=instance, raise_on_error=False, tags={**spec.tags, **run_tags()},
                                         run_config=dict(run_config or {}))
         results.append(result)
         if not result.success:

@@ -46,19 +46,47 @@ def build(
     quality suites): nothing changed means no dbt run and no new release, said in one line.
     `--full` rebuilds everything. The runs are recorded in the data directory's Dagster instance,
     so they show up in the UI (`make dev`) with every event. On failure the previous releases stay
-    published and the command exits with status 1.
+    published and the command exits with status 1; when everything ran but some registry sources
+    could not be read (they keep their earlier rows), with status 3.
     """
+    from pipelines.sweep import BuildLocked, build_lock
+
     home = data_home().ensure()
     export_environment(home)
+    try:
+        with build_lock(home):
+            try:
+                _build(home, select, full)
+            finally:
+                _sweep_after(home)
+    except BuildLocked as exc:
+        console.print(f"[bold red]{exc}[/bold red]")
+        raise typer.Exit(code=1) from None
+
+
+def _sweep_after(home: DataHome) -> None:
+    """A build leaves no scratch behind, whether it succeeded or failed (the lock is still held)."""
+    import dagster as dg
+
+    from pipelines.sweep import sweep
+
+    sweep(home, dg.DagsterInstance.get())
+
+
+def _build(home: DataHome, select: str, full: bool) -> None:
     import time
 
     import dagster as dg
 
     from pipelines.settled import current_inputs_for, inputs_digest, is_settled, record_settled
+    from pipelines.sweep import run_tags, sweep
 
     started = time.perf_counter()
     console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
     instance = dg.DagsterInstance.get()
+    swept = sweep(home, instance)
+    if swept.describe():
+        console.print(f"  [yellow]recovered from a killed build:[/yellow] {swept.describe()}")
     inputs = current_inputs_for(home) if select == "*" else None  # None before the first parse
     digest = inputs_digest(home, inputs) if inputs is not None else None
     if digest is not None and not full and is_settled(instance, digest):
@@ -82,7 +110,8 @@ def build(
             asset_selection=set(selection.resolve(defs.resolve_asset_graph()))
         ).with_logger_defs(loggers)
         with build_log(log) as tally:
-            results = [job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)]
+            results = [job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
+                                              tags=run_tags())]
     else:
         if inputs is None:  # a fresh data directory: the landing files are read once the project is parsed
             inputs = current_inputs_for(home)
