@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 ATTEMPT_KEYS = {
     "id", "checked_at", "status", "checks_passed", "checks_failed", "checks_warned", "published",
-    "release_version", "failures", "report",
+    "release_version", "failures", "held_back_publishers", "report",
 }
 
 WARN_FAILURE = {
@@ -234,7 +234,8 @@ def test_releases_from_before_the_gate_still_serve(client: httpx.Client) -> None
     assert legacy.status_code == 200
     assert legacy.json()["quality"] == {
         "status": "not_checked", "checked_at": None, "checks_passed": None, "checks_failed": None,
-        "checks_warned": None, "engines": None, "report": None, "failures": [], "latest_attempt": None,
+        "checks_warned": None, "engines": None, "report": None, "failures": [], "held_back_publishers": [],
+        "latest_attempt": None,
     }
     old = client.get("/api/v1/datasets/old_quality").json()["quality"]
     assert old["status"] == "passed" and old["checks_passed"] == 3

@@ -100,7 +100,8 @@ def test_letter_in_an_amount_fails_with_its_location_and_keeps_releases(home_cop
 
 def test_build_writes_nothing_outside_the_data_directory(built_home: Path, built_user_home: Path) -> None:
     assert sorted(p.name for p in built_user_home.rglob("*")) == []
-    assert sorted(p.name for p in built_home.iterdir()) == ["dagster", "dbt", "landing", "logs", "releases", "tmp", "warehouse"]
+    assert sorted(p.name for p in built_home.iterdir()) == [
+        ".build.lock", "dagster", "dbt", "landing", "logs", "releases", "tmp", "warehouse"]
 
 
 def test_dagster_run_and_dbt_artifacts_stay_in_the_data_directory(built_home: Path) -> None:

@@ -75,7 +75,8 @@ def test_one_changed_register_reingests_its_publisher_and_rebuilds_only_its_mode
     jobs, materialised = _new_runs(home_copy, runs_before)
     assert jobs == ["registers", "tdpf_publish"]
     raw = {m for m in materialised if m[0].startswith("raw/")}
-    assert raw == {("raw/register_aed_locations", "131041"), ("raw/register_issues", "131041")}
+    assert raw == {("raw/register_aed_locations", "131041"), ("raw/register_issues", "131041"),
+                   ("raw/register_sources", "131041")}
     models = {a for a, _ in materialised if a.startswith(("staging/", "intermediate/", "marts/"))}
     assert models == {"staging/stg_registers__aed_locations", "marts/std_aed_locations"}
     assert {a for a, _ in materialised if a.startswith("release/")} == {"release/std_aed_locations"}
