@@ -96,6 +96,7 @@ def _build(home: DataHome, select: str, full: bool) -> None:
 
     from pipelines.build import execute_runs, plan_for
     from pipelines.definitions import build_definitions
+    from pipelines.defs.jobs import PUBLISH_JOB
     from pipelines.progress import build_log, new_log_path, note, progress_logger
 
     with console.status("Loading definitions (dbt parse on first use)…"):
@@ -123,6 +124,10 @@ def _build(home: DataHome, select: str, full: bool) -> None:
             console.print(NOTHING_CHANGED + _held_back_note(home))
             _exit_if_sources_failed(home)
             return
+        if any(spec.job == PUBLISH_JOB and spec.checks for spec in runs):
+            from pipelines.quality.gx_runner import warm_up_in_background
+
+            warm_up_in_background()  # the gates' engine loads while the earlier runs wait on dbt
         with build_log(log) as tally:
             for line in _plan_lines(plan):
                 console.print(line)
