@@ -41,8 +41,9 @@ def test_every_bad_file_registered_at_once_costs_only_its_own_source(
     assert {d: v for d, v in after.items() if d != "aed-locations"} == \
            {d: v for d, v in before.items() if d != "aed-locations"}  # nothing else changed
     with duckdb.connect(str(home_copy / "warehouse" / "tdpf.duckdb"), read_only=True) as conn:
-        published = conn.execute("SELECT count(*) FROM marts.std_aed_locations WHERE \"ID\" LIKE '9%'").fetchone()[0]
+        published = conn.execute("SELECT count(*) FROM raw.register_aed_locations WHERE source_id = ?",
+                                 [good.source_id]).fetchone()[0]
         statuses = dict(conn.execute("SELECT status, count(*) FROM raw.register_sources "
                                      "WHERE source_id LIKE 'corpus-%' GROUP BY status").fetchall())
-    assert published > 0 and good.source_id
+    assert published == 3  # the good neighbour of the corpus loaded whole
     assert statuses == {"failed": len(refused), "loaded": len(CASES) - len(refused) + 1}
