@@ -49,31 +49,25 @@ def build(
     published and the command exits with status 1; when everything ran but some registry sources
     could not be read (they keep their earlier rows), with status 3.
     """
-    from pipelines.sweep import BuildLocked, build_lock
+    import dagster as dg
+
+    from pipelines.sweep import BuildLocked, build_lock, sweep
 
     home = data_home().ensure()
     export_environment(home)
     try:
         with build_lock(home):
+            instance = dg.DagsterInstance.get()
             try:
-                _build(home, select, full)
+                _build(home, select, full, instance)
             finally:
-                _sweep_after(home)
+                sweep(home, instance)  # a build leaves no scratch behind, whether it succeeded or failed
     except BuildLocked as exc:
         console.print(f"[bold red]{exc}[/bold red]")
         raise typer.Exit(code=1) from None
 
 
-def _sweep_after(home: DataHome) -> None:
-    """A build leaves no scratch behind, whether it succeeded or failed (the lock is still held)."""
-    import dagster as dg
-
-    from pipelines.sweep import sweep
-
-    sweep(home, dg.DagsterInstance.get())
-
-
-def _build(home: DataHome, select: str, full: bool) -> None:
+def _build(home: DataHome, select: str, full: bool, instance: "dg.DagsterInstance") -> None:
     import time
 
     import dagster as dg
@@ -83,7 +77,6 @@ def _build(home: DataHome, select: str, full: bool) -> None:
 
     started = time.perf_counter()
     console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
-    instance = dg.DagsterInstance.get()
     swept = sweep(home, instance)
     if swept.describe():
         console.print(f"  [yellow]recovered from a killed build:[/yellow] {swept.describe()}")

@@ -184,10 +184,11 @@ def _duplicates(table: SourceTable) -> dict[str, list[int]]:
     return {key: found for key, found in positions.items() if len(found) > 1}
 
 
-def _refuse_ambiguous_names(plan: dict[str, Cell], table: SourceTable, source: Source) -> None:
+def _refuse_ambiguous_names(plan: dict[str, Cell], table: SourceTable, source: Source,
+                            duplicates: dict[str, list[int]]) -> None:
     """A column read by the mapping whose name the header gives twice: which one is meant is unknown."""
     read = {p for cell in plan.values() for p in cell.parts if isinstance(p, int)}
-    for key, found in _duplicates(table).items():
+    for key, found in duplicates.items():
         if found[0] in read:
             raise SourceFormatError(
                 SourceLocation(table.label, source.entry.header_row, found[1] + 1),
@@ -195,7 +196,7 @@ def _refuse_ambiguous_names(plan: dict[str, Cell], table: SourceTable, source: S
                 value=f"{key!r} at columns {', '.join(str(p + 1) for p in found)}")
 
 
-def _header_issues(table: SourceTable, source: Source) -> list[Issue]:
+def _header_issues(table: SourceTable, source: Source, duplicates: dict[str, list[int]]) -> list[Issue]:
     """Header names that cannot be read by name (repeated, or blank over values): named, never silent."""
     width = len(table.header)
     filled = {i for row in table.rows for i, cell in enumerate(row.cells[:width]) if cell.strip()}
@@ -205,7 +206,7 @@ def _header_issues(table: SourceTable, source: Source) -> list[Issue]:
     issues += [Issue("warning", "bad_header", source.entry.header_row, found[1] + 1, key, None,
                      f"column name {key!r} repeats at columns {', '.join(str(p + 1) for p in found)}; "
                      "no column of the set reads it")
-               for key, found in _duplicates(table).items()]
+               for key, found in duplicates.items()]
     return issues
 
 
@@ -229,10 +230,11 @@ def _check_required(plan: dict[str, Cell], table: SourceTable, standard: Standar
 def map_table(source: Source, table: SourceTable, standard: StandardSet) -> MappedSource:
     """Map, normalise and check every row of ``table`` (see the module docstring)."""
     plan, unmapped = column_plan(source, table, standard)
-    _refuse_ambiguous_names(plan, table, source)
+    duplicates = _duplicates(table)
+    _refuse_ambiguous_names(plan, table, source, duplicates)
     _check_required(plan, table, standard, source)
     mapped = MappedSource(source, table.label, table.encoding, standard.column_names,
-                          unmapped_source_columns=unmapped, issues=_header_issues(table, source),
+                          unmapped_source_columns=unmapped, issues=_header_issues(table, source, duplicates),
                           id_column=plan["ID"].first_column if "ID" in plan else None)
     first_line_of_id: dict[str, int] = {}
     for row in table.rows:
