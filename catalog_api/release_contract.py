@@ -74,6 +74,7 @@ __all__ = [
     "PublicUrls",
     "PublisherRows",
     "QualityFailure",
+    "RemovedSource",
     "QualitySummary",
     "Record",
     "ReleaseDocument",
@@ -214,6 +215,16 @@ class PublisherRows(Record):
     rows: Count
 
 
+class RemovedSource(Record):
+    """A registry source taken out since the previous release: its rows are no longer in the set."""
+
+    publisher_code: Text  # 全国地方公共団体コード
+    publisher_name: Text | None = None
+    source_id: Text  # the registry entry's id
+    rows_removed: Count  # the rows it had in the warehouse when it was taken out
+    removed_at: Text  # UTC, ISO 8601
+
+
 class ReleaseMetadata(Record):
     """What ``metadata.json`` holds besides the store's own keys (:data:`STORE_KEYS`).
 
@@ -237,6 +248,8 @@ class ReleaseMetadata(Record):
     dbt_model: Text | None = None
     standard: Mapping[str, JsonValue] | None = None  # standard sets only: spec name, edition, sheet …
     publishers: tuple[PublisherRows, ...] | None = None  # standard sets only
+    #: standard sets only, and only when some were: sources taken out of the registry since the previous release
+    removed_sources: tuple[RemovedSource, ...] = ()
     quality: QualitySummary = Field(default_factory=QualitySummary.not_checked)
 
     @field_validator("license", mode="before")

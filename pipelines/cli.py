@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -76,6 +76,7 @@ def _build(home: DataHome, select: str, full: bool, instance: "dg.DagsterInstanc
     from pipelines.sweep import run_tags, sweep
 
     started = time.perf_counter()
+    started_at = datetime.now(timezone.utc).replace(tzinfo=None)  # what this build removes is listed after it
     console.print(f"[bold]tdpf build[/bold] — data directory: {home.root}")
     swept = sweep(home, instance)
     if swept.describe():
@@ -142,6 +143,7 @@ def _build(home: DataHome, select: str, full: bool, instance: "dg.DagsterInstanc
         + (f", {len(tally.skipped)} skipped" if tally.skipped else "")
         + f"; {tally.checks_failed} blocking check(s) failed, {tally.checks_warned} warning(s). Full log: {log}")
     _report_held_back(home, results)
+    _report_removed(home, started_at)
     if failed:
         _report_failure(failed[0])
         _report_failed_sources(home)
@@ -226,6 +228,15 @@ def _exit_if_sources_failed(home: DataHome) -> None:
         console.print(f"{count} source(s) failed and kept their earlier rows; every other source was published "
                       f"(exit status {SOURCES_FAILED_EXIT}).")
         raise typer.Exit(code=SOURCES_FAILED_EXIT)
+
+
+def _report_removed(home: DataHome, since: datetime) -> None:
+    """One line per source this build took out of the warehouse because the registry no longer lists it."""
+    from pipelines.standard.registered import removals_after
+
+    for r in removals_after(home.warehouse, since):
+        console.print(f"[yellow]source removed[/yellow] {r.publisher_code} {r.publisher_name or ''} · {r.source_id} "
+                      f"({r.dataset}): no longer in the registry; its {r.rows_removed} rows left the set")
 
 
 def _report_held_back(home: DataHome, results: "list[dg.ExecuteInProcessResult]") -> None:

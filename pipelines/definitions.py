@@ -19,7 +19,12 @@ from pipelines.defs.quality import build_quality_gates, gate_targets
 from pipelines.defs.resources import build_resources
 from pipelines.defs.smart_poles import SMART_POLE_ASSETS, smart_pole_days
 from pipelines.defs.automation import build_automation
-from pipelines.defs.registers import build_catalogue_asset, build_register_assets, load_standard_inputs
+from pipelines.defs.registers import (
+    build_catalogue_asset,
+    build_register_assets,
+    build_registry_asset,
+    load_standard_inputs,
+)
 from pipelines.defs.transform import build_daily_dbt_assets, build_dbt_assets
 from pipelines.paths import DataHome, data_home, export_environment
 
@@ -32,13 +37,14 @@ def build_definitions(home: DataHome) -> dg.Definitions:
     spec, registry = load_standard_inputs()
     registers, publishers = build_register_assets(spec, registry)
     catalogue = build_catalogue_asset(spec, project.manifest_path)
+    registered = build_registry_asset(spec, registry)
     dbt_models = build_dbt_assets(project)
     daily_models = build_daily_dbt_assets(project, smart_pole_days)
     manifest = json.loads(project.manifest_path.read_text(encoding="utf-8"))
     targets = gate_targets(manifest)
     gates = build_quality_gates(targets)
     publish = build_publish_assets(manifest, targets)
-    assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, registers, catalogue, dbt_models, daily_models, *publish]
+    assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, registers, registered, catalogue, dbt_models, daily_models, *publish]
     jobs = build_jobs(assets, smart_pole_days, publishers, gates)
     built: list[dg.Definitions] = []  # the automation plans against these definitions, once they exist
     schedules, sensors = build_automation(home, jobs, lambda: built[0])

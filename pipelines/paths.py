@@ -72,6 +72,19 @@ class DataHome:
     def tmp(self) -> Path:
         return self.root / "tmp"
 
+    @property
+    def spill(self) -> Path:
+        """DuckDB's temp directory (larger-than-memory work), beside the warehouse; swept after each build."""
+        return self.warehouse.with_name(self.warehouse.name + ".tmp")
+
+    def duckdb_settings(self) -> dict[str, str]:
+        """What every DuckDB connection of a build runs with: a memory ceiling, and spill under the data directory.
+
+        ``TDPF_DUCKDB_MEMORY_LIMIT`` (default 1GB) bounds DuckDB's buffers; work larger than that
+        spills to :attr:`spill` instead of growing the process. dbt's profile reads the same variable.
+        """
+        return {"memory_limit": duckdb_memory_limit(), "temp_directory": str(self.spill)}
+
     def ensure(self) -> "DataHome":
         """Create the directories and the Dagster instance config (idempotent)."""
         for d in (self.landing, self.warehouse.parent, self.dagster_home, self.releases,
@@ -87,6 +100,14 @@ class DataHome:
 def data_home() -> DataHome:
     """The data directory from ``TDPF_HOME`` (default ``./data``), as an absolute path."""
     return DataHome(Path(os.environ.get("TDPF_HOME", "data")).expanduser().resolve())
+
+
+#: DuckDB's memory ceiling unless ``TDPF_DUCKDB_MEMORY_LIMIT`` says otherwise (a DuckDB size: 1GB, 512MB …).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get("TDPF_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
 
 
 def export_environment(home: DataHome) -> None:

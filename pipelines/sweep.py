@@ -98,7 +98,7 @@ def sweep(home: DataHome, instance: dg.DagsterInstance) -> SweepReport:
 
 def scratch_folders(home: DataHome) -> list[Path]:
     """Where builds keep temporary files: the data directory's tmp/ and DuckDB's spill folder."""
-    return [home.tmp, home.warehouse.with_name(home.warehouse.name + ".tmp")]
+    return [home.tmp, home.spill]
 
 
 def _empty(folders: list[Path]) -> list[Path]:

@@ -121,6 +121,7 @@ _SHOWN_KEYS = frozenset(
     {
         "id", "title", "title_en", "description", "publisher", "license", "version", "content_hash",
         "row_count", "updated_at", "created_at", "resources", "links", "columns", "source", "quality",
+        "removed_sources",
     }
 )
 

@@ -17,7 +17,13 @@ from pipelines.defs.smart_poles import (
     register_version,
     smart_pole_landing,
 )
-from pipelines.defs.registers import ensure_embedded_registers, platform_catalogue_version, register_inputs
+from pipelines.defs.registers import (
+    ensure_embedded_registers,
+    platform_catalogue_version,
+    register_inputs,
+    registry_key,
+    registry_version,
+)
 from pipelines.fingerprints import files_version
 from pipelines.paths import DataHome
 from pipelines.smart_poles.ingest import days_with_files
@@ -48,6 +54,7 @@ def current_inputs(home: DataHome, spec: StandardSpec, registry: Registry, manif
     }
     versions[REGISTER_KEY] = {None: register_version(home)}
     versions[CATALOGUE_KEY] = {None: platform_catalogue_version(spec, manifest_path)}
+    versions[registry_key()] = {None: registry_version(registry)}
     versions[READINGS_KEY] = dict(readings_versions(home, days))
     for key, by_publisher in register_inputs(registry, spec, home.landing, realdata_dir()).items():
         versions[key] = dict(by_publisher)

@@ -26,7 +26,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipelines.paths import DBT_PROJECT_DIR, DataHome
+from pipelines.paths import DBT_PROJECT_DIR, DEFAULT_DUCKDB_MEMORY_LIMIT, DataHome
 
 if TYPE_CHECKING:
     from dagster_dbt import DbtProject
@@ -145,6 +145,9 @@ def profile_text(home: DataHome) -> str:
         "# profile does not change when the data directory is copied or moved.\n"
         f"{PROFILE_NAME}:\n  target: local\n  outputs:\n    local:\n      type: duckdb\n"
         f'      path: "{warehouse}"\n      threads: 1\n'
+        "      settings:\n"
+        f"        memory_limit: \"{{{{ env_var('TDPF_DUCKDB_MEMORY_LIMIT', '{DEFAULT_DUCKDB_MEMORY_LIMIT}') }}}}\"\n"
+        f'        temp_directory: "{warehouse}.tmp"\n'
     )
 
 

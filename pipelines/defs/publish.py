@@ -11,6 +11,7 @@ catalogue index atomically: readers see the old release or the new one, never a 
 
 import shutil
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from catalog_api.release_contract import (
     QualitySummary,
     ReleaseDocument,
     ReleaseMetadata,
+    RemovedSource,
 )
 from catalog_api.release_store import Attachments, ReleaseStore
 from pipelines.changes import GATE_VERSION
@@ -36,6 +38,7 @@ from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.fingerprints import code_version
 from pipelines.paths import DataHome
 from pipelines.quality.gate import PUBLISHER_PARTITION, REPORT_FILE
+from pipelines.standard.registered import removed_since
 from pipelines.quality.gatekeeper import (
     GateTarget,
     discard_staged,
@@ -66,26 +69,38 @@ CSV_DIALECT = CsvDialect(encoding="UTF-8 with BOM", line_terminator="CRLF", head
                                        "is prefixed with ' (OWASP CSV injection)")
 
 
+#: Features fetched from DuckDB at a time while data.geojson is written.
+GEOJSON_BATCH = 10_000
+
+
 def export_geojson(
     conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: list[str], geometry: dict[str, str], path: Path
 ) -> Path:
     """A GeoJSON FeatureCollection of points (RFC 7946: longitude first), every column a property.
 
-    Built by DuckDB's JSON functions in a fixed order, so identical data gives identical bytes.
+    Each feature is built by DuckDB's JSON functions, in a fixed order, so identical data gives
+    identical bytes; the features stream to the file in batches, so a set of any size is written
+    in constant memory (one JSON value for the whole set took 22 GB for 875k rows).
     """
     lat, lon = geometry["latitude"], geometry["longitude"]
     order = ", ".join(f'r."{c}"' for c in order_by) or "ALL"
-    doc = conn.execute(
-        f"""SELECT json_object('type', 'FeatureCollection', 'features', to_json(coalesce(list(
-                json_object('type', 'Feature',
-                            'geometry', CASE WHEN TRY_CAST(r."{lat}" AS DOUBLE) IS NULL
-                                                    OR TRY_CAST(r."{lon}" AS DOUBLE) IS NULL THEN NULL
-                                             ELSE json_object('type', 'Point', 'coordinates', json_array(
-                                                 CAST(r."{lon}" AS DOUBLE), CAST(r."{lat}" AS DOUBLE))) END,
-                            'properties', to_json(r)) ORDER BY {order}), [])))
-            FROM {relation} AS r"""
-    ).fetchone()[0]
-    path.write_text(doc, encoding="utf-8")
+    cursor = conn.execute(
+        f"""SELECT json_object('type', 'Feature',
+                               'geometry', CASE WHEN TRY_CAST(r."{lat}" AS DOUBLE) IS NULL
+                                                     OR TRY_CAST(r."{lon}" AS DOUBLE) IS NULL THEN NULL
+                                                ELSE json_object('type', 'Point', 'coordinates', json_array(
+                                                    CAST(r."{lon}" AS DOUBLE), CAST(r."{lat}" AS DOUBLE))) END,
+                               'properties', to_json(r))::VARCHAR
+            FROM {relation} AS r ORDER BY {order}"""
+    )
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"type":"FeatureCollection","features":[')
+        first = True
+        while batch := cursor.fetchmany(GEOJSON_BATCH):
+            for (feature,) in batch:
+                out.write(feature if first else "," + feature)
+                first = False
+        out.write("]}")
     return path
 
 
@@ -136,7 +151,7 @@ def _literal(path: Path) -> str:
 
 
 def dataset_metadata(node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str,
-                     quality: QualitySummary) -> ReleaseMetadata:
+                     quality: QualitySummary, removed: tuple[RemovedSource, ...] = ()) -> ReleaseMetadata:
     """The release's metadata: bilingual titles, licence, source, typed and described columns, its check.
 
     Every field is given explicitly, so metadata.json holds exactly these keys: the content hash
@@ -173,6 +188,7 @@ def dataset_metadata(node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, 
         dbt_model=node["name"],
         quality=quality,
         **_standard_metadata(tdpf, conn, relation, types),
+        **({"removed_sources": removed} if removed else {}),
     )
 
 
@@ -194,6 +210,23 @@ def _standard_metadata(tdpf: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection
                 f'GROUP BY 1 ORDER BY 1').fetchall()
         )
     return out
+
+
+def removed_since_previous(conn: duckdb_lib.DuckDBPyConnection, store: ReleaseStore,
+                           dataset_id: str) -> tuple[RemovedSource, ...]:
+    """Sources taken out of the registry after the set's current release: what the next one must say.
+
+    A first release has no predecessor to differ from, so it reports none. ``created_at`` is kept
+    to the second; a removal must come after the whole second to count as after that release.
+    """
+    previous = store.current(dataset_id)
+    if previous is None:
+        return ()
+    since = datetime.strptime(previous.created_at, "%Y-%m-%dT%H:%M:%SZ") + timedelta(seconds=1)
+    return tuple(
+        RemovedSource(publisher_code=r.publisher_code, publisher_name=r.publisher_name, source_id=r.source_id,
+                      rows_removed=r.rows_removed, removed_at=r.removed_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        for r in removed_since(conn, dataset_id, since))
 
 
 def release_key(node: dict[str, Any]) -> dg.AssetKey:
@@ -247,7 +280,8 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
                 if geometry:
                     files["data.geojson"] = export_geojson(conn, relation, order_by, geometry,
                                                            scratch / "data.geojson")
-                metadata = dataset_metadata(node, conn, relation, quality)
+                removed = removed_since_previous(conn, store, dataset_id) if "standard" in node["meta"]["tdpf"] else ()
+                metadata = dataset_metadata(node, conn, relation, quality, removed)
             result = store.publish(dataset_id, files, metadata.content_json(),
                                    Attachments(metadata=metadata.attachment_json(), files={REPORT_FILE: report}))
             record = AttemptRecord(published=True, new_release=result.created, release_version=result.release.version,

@@ -6,7 +6,8 @@ municipality re-runs that municipality only. One run can load many publishers (s
 backfill), which is how `tdpf build` loads them all.
 """
 
-from collections import Counter
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -18,9 +19,18 @@ from pipelines.paths import DataHome
 from pipelines.standard.catalogue import base_url, catalogue_rows, write_platform_catalogue
 from pipelines.standard.dbt_models import OPEN_DATA_LIST
 from pipelines.standard.ingest import IngestReport, map_publishers, write_publishers
+from pipelines.standard.registered import registry_rows, write_registry
 from pipelines.standard.registry import Registry, load_registry, realdata_dir
-from pipelines.standard.spec import StandardSpec, load_spec
-from pipelines.standard.tables import ISSUES_TABLE, PLATFORM_CATALOGUE, SCHEMA, SOURCES_TABLE, raw_table
+from pipelines.standard.spec import StandardSet, StandardSpec, load_spec
+from pipelines.standard.tables import (
+    ISSUES_TABLE,
+    PLATFORM_CATALOGUE,
+    REGISTRY_TABLE,
+    REMOVED_TABLE,
+    SCHEMA,
+    SOURCES_TABLE,
+    raw_table,
+)
 from pipelines.warehouse import table_metadata
 
 LANDING_FOLDER = "municipal"
@@ -31,6 +41,7 @@ REGISTERS_CODE_VERSION = code_version("pipelines/standard/ingest.py", "pipelines
                                       "pipelines/standard/tables.py", "pipelines/standard/standard_datasets.yaml",
                                       "pipelines/warehouse.py")
 CATALOGUE_CODE_VERSION = code_version("pipelines/standard/catalogue.py")
+REGISTRY_CODE_VERSION = code_version("pipelines/standard/registered.py", "pipelines/standard/tables.py")
 
 
 def register_inputs(registry: Registry, spec: StandardSpec, landing: Path, realdata: Path,
@@ -124,39 +135,94 @@ def build_register_assets(spec: StandardSpec, registry: Registry) -> tuple[dg.As
         chosen = [standard for standard in spec if dg.AssetKey(["raw", raw_table(standard)]) in selected]
         datasets = {standard.id for standard in chosen}
         versions = register_inputs(registry, spec, tdpf.home.landing, realdata_dir(), codes)
-        report = map_publishers(registry, spec, codes, tdpf.home.landing, realdata_dir(), datasets)
-        _log(context, report)
-        for key in selected:
-            for code in codes:
-                context.add_asset_metadata({INPUT_VERSION: versions[key][code]}, asset_key=key, partition_key=code)
-        failed = {s.source.id: s.reason for s in report.failed}
-        with duckdb.get_connection() as conn:
-            write_publishers(conn, spec, codes, report, datasets)
-            for standard in chosen:
-                relation = f"raw.{raw_table(standard)}"
-                metadata = table_metadata(conn, relation)
-                metadata["rows_this_run"] = dg.MetadataValue.int(report.rows_for(standard.id))
-                metadata["failed_sources"] = dg.MetadataValue.json(
-                    {s.source.id: s.reason for s in report.failed if s.source.dataset == standard.id})
-                yield dg.MaterializeResult(asset_key=["raw", raw_table(standard)], metadata=metadata)
-            issues_metadata = table_metadata(conn, f"raw.{ISSUES_TABLE}")
-            sources_metadata = table_metadata(conn, f"raw.{SOURCES_TABLE}")
-        if issues_key() in selected:
-            issues_metadata["issues_this_run"] = dg.MetadataValue.json(
-                dict(Counter(f"{i.severity}:{i.reason}" for _, i in report.issues())))
-            issues_metadata["skipped_sources"] = dg.MetadataValue.json({s.source.id: s.reason for s in report.skipped})
-            yield dg.MaterializeResult(asset_key=issues_key(), metadata=issues_metadata)
-        if sources_key() in selected:
-            sources_metadata["failed_sources"] = dg.MetadataValue.json(failed)
-            yield dg.MaterializeResult(asset_key=sources_key(), metadata=sources_metadata)
-        if check.key in context.selected_asset_check_keys:
-            yield dg.AssetCheckResult(
-                check_name=SOURCES_CHECK, asset_key=sources_key(), passed=not failed,
-                severity=dg.AssetCheckSeverity.WARN,
-                metadata={"failed": len(failed), "read": len(report.mapped),
-                          "failed_sources": dg.MetadataValue.json(failed)})
+        spool = tdpf.home.tmp / f"ingest-{context.run.run_id[:8]}"
+        report = map_publishers(registry, spec, codes, tdpf.home.landing, realdata_dir(), datasets, spool)
+        try:
+            yield from _write(context, duckdb, spec, codes, report, chosen, versions, check)
+        finally:
+            report.discard()
+            shutil.rmtree(spool, ignore_errors=True)
 
     return ingest_registers, publishers
+
+
+def _write(context: dg.AssetExecutionContext, duckdb: DuckDBResource, spec: StandardSpec, codes: list[str],
+           report: IngestReport, chosen: list[StandardSet], versions: dict[dg.AssetKey, dict[str, str]],
+           check: dg.AssetCheckSpec) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """Write the mapped publishers and say what was written, asset by asset (the body of the ingest)."""
+    selected = context.selected_asset_keys
+    _log(context, report)
+    for key in selected:
+        for code in codes:
+            context.add_asset_metadata({INPUT_VERSION: versions[key][code]}, asset_key=key, partition_key=code)
+    failed = {s.source.id: s.reason for s in report.failed}
+    with duckdb.get_connection() as conn:
+        write_publishers(conn, spec, codes, report, {standard.id for standard in chosen})
+        for standard in chosen:
+            relation = f"raw.{raw_table(standard)}"
+            metadata = table_metadata(conn, relation)
+            metadata["rows_this_run"] = dg.MetadataValue.int(report.rows_for(standard.id))
+            metadata["failed_sources"] = dg.MetadataValue.json(
+                {s.source.id: s.reason for s in report.failed if s.source.dataset == standard.id})
+            yield dg.MaterializeResult(asset_key=["raw", raw_table(standard)], metadata=metadata)
+        issues_metadata = table_metadata(conn, f"raw.{ISSUES_TABLE}")
+        sources_metadata = table_metadata(conn, f"raw.{SOURCES_TABLE}")
+        counted = dict(conn.execute(  # counted in the table: a big file's issues are spooled, not in memory
+            f"SELECT severity || ':' || reason, count(*) FROM {SCHEMA}.{ISSUES_TABLE} "
+            "WHERE publisher_code IN (SELECT unnest(?::VARCHAR[])) AND reason <> 'source_skipped' "
+            "AND dataset IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1 ORDER BY 1",
+            [codes, [standard.id for standard in chosen]]).fetchall())
+    if issues_key() in selected:
+        issues_metadata["issues_this_run"] = dg.MetadataValue.json(counted)
+        issues_metadata["skipped_sources"] = dg.MetadataValue.json({s.source.id: s.reason for s in report.skipped})
+        yield dg.MaterializeResult(asset_key=issues_key(), metadata=issues_metadata)
+    if sources_key() in selected:
+        sources_metadata["failed_sources"] = dg.MetadataValue.json(failed)
+        yield dg.MaterializeResult(asset_key=sources_key(), metadata=sources_metadata)
+    if check.key in context.selected_asset_check_keys:
+        yield dg.AssetCheckResult(
+            check_name=SOURCES_CHECK, asset_key=sources_key(), passed=not failed,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"failed": len(failed), "read": len(report.mapped),
+                      "failed_sources": dg.MetadataValue.json(failed)})
+
+
+def registry_key() -> dg.AssetKey:
+    return dg.AssetKey(["raw", REGISTRY_TABLE])
+
+
+def registry_version(registry: Registry) -> str:
+    """The input version of ``raw.registry_sources``: which sources are registered, not their files."""
+    return value_version(REGISTRY_CODE_VERSION, registry_rows(registry))
+
+
+def build_registry_asset(spec: StandardSpec, registry: Registry) -> dg.AssetsDefinition:
+    """The registry as a table; writing it prunes the sources taken out (see standard/registered.py)."""
+
+    @dg.asset(
+        key=registry_key(), group_name="ingest", owners=[OWNER], kinds={"yaml", "duckdb"},
+        code_version=REGISTRY_CODE_VERSION,
+        description="登録簿に現在載っているソースの一覧。登録簿から外したソースの行は元データから削除し、次のリリースから外れる。"
+        " The sources the registry lists now. A source or publisher taken out of the registry has its rows,"
+        " issues and status deleted from the raw tables here (recorded in raw.removed_sources), and the"
+        " standard sets' staging models keep only sources listed here.",
+    )
+    def registry_sources(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+        with duckdb.get_connection() as conn:
+            removed = write_registry(conn, spec, registry)
+            metadata = table_metadata(conn, f"{SCHEMA}.{REGISTRY_TABLE}")
+            metadata["removed_sources_total"] = dg.MetadataValue.int(
+                int(conn.execute(f"SELECT count(*) FROM {SCHEMA}.{REMOVED_TABLE}").fetchone()[0]))
+        for r in removed:
+            context.log.warning(f"{r.source_id} ({r.publisher_code} {r.publisher_name or ''}) is no longer in the "
+                                f"registry: {r.rows_removed} rows removed from {r.dataset}")
+        metadata["removed_this_run"] = dg.MetadataValue.json(
+            [{"publisher_code": r.publisher_code, "source_id": r.source_id, "dataset": r.dataset,
+              "rows_removed": r.rows_removed} for r in removed])
+        metadata[INPUT_VERSION] = registry_version(registry)
+        return dg.MaterializeResult(metadata=metadata)
+
+    return registry_sources
 
 
 def build_catalogue_asset(spec: StandardSpec, manifest_path: Path) -> dg.AssetsDefinition:

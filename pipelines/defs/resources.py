@@ -57,6 +57,6 @@ def build_resources(home: DataHome, dbt_project: DbtProject) -> dict[str, object
 
     return {
         "tdpf": TdpfHome(root=str(home.root)),
-        "duckdb": WarehouseResource(database=str(home.warehouse)),
+        "duckdb": WarehouseResource(database=str(home.warehouse), connection_config=home.duckdb_settings()),
         "dbt": TdpfDbtCliResource(project_dir=dbt_project),
     }

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.standard.tables import ISSUES_TABLE, PLATFORM_CATALOGUE, raw_table
+from pipelines.standard.tables import ISSUES_TABLE, PLATFORM_CATALOGUE, REGISTRY_TABLE, raw_table
 from pipelines.standard.spec import SpecColumn, StandardSet, StandardSpec
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -45,9 +45,18 @@ def _quoted(name: str) -> str:
 
 
 def staging_sql(standard: StandardSet, source: tuple[str, str] | None = None) -> str:
-    """1:1 with the raw table; the mart's contract types the columns."""
-    source_name, table = source or ("registers", raw_table(standard))
-    return f"-- {HEADER}\nselect * from {{{{ source('{source_name}', '{table}') }}}}\n"
+    """The raw table's rows of sources the registry lists now; the mart's contract types the columns.
+
+    A source taken out of the registry leaves the set here, whatever the raw table still holds
+    (its publisher has no partition left to re-run: see pipelines/standard/registered.py).
+    """
+    if source is not None:
+        return f"-- {HEADER}\nselect * from {{{{ source('{source[0]}', '{source[1]}') }}}}\n"
+    return (f"-- {HEADER}\n-- only sources the registry lists now: a removed source leaves the set\n"
+            f"select r.* from {{{{ source('registers', '{raw_table(standard)}') }}}} as r\n"
+            f"where exists (\n    select 1 from {{{{ source('registers', '{REGISTRY_TABLE}') }}}} as g\n"
+            f"    where g.publisher_code = r.publisher_code and g.source_id = r.source_id\n"
+            f"      and g.dataset = '{standard.id}'\n)\n")
 
 
 def mart_sql(standard: StandardSet) -> str:
@@ -76,6 +85,8 @@ def sources_yaml(spec: StandardSpec) -> dict[str, Any]:
     ]
     tables.append({"name": ISSUES_TABLE, "description": "Quarantined rows, blanked values and repairs.",
                    "meta": {"dagster": {"asset_key": ["raw", ISSUES_TABLE]}}})
+    tables.append({"name": REGISTRY_TABLE, "description": "The sources the registry lists now (removed ones are pruned).",
+                   "meta": {"dagster": {"asset_key": ["raw", REGISTRY_TABLE]}}})
     return {"version": 2, "sources": [{
         "name": "registers", "schema": "raw",
         "description": "Municipal registers mapped to the standard sets by the publisher-partitioned ingest.",

@@ -27,6 +27,10 @@ from pipelines.standard.tables import (
     ISSUE_COLUMNS,
     ISSUES_TABLE,
     LINEAGE_COLUMNS,
+    REGISTRY_COLUMNS,
+    REGISTRY_TABLE,
+    REMOVED_COLUMNS,
+    REMOVED_TABLE,
     SCHEMA,
     SOURCE_COLUMNS,
     SOURCES_TABLE,
@@ -65,6 +69,11 @@ class IngestReport:
     @property
     def failed(self) -> list[SkippedSource]:
         return [s for s in self.skipped if s.status == "failed"]
+
+    def discard(self) -> None:
+        """Delete what the mapped sources spooled to disk (after writing, or when the run fails)."""
+        for m in self.mapped:
+            m.discard()
 
 
 @dataclass(frozen=True)
@@ -110,18 +119,27 @@ def read_source(source: Source, landing: Path, realdata: Path) -> SourceTable:
 
 
 def map_publishers(registry: Registry, spec: StandardSpec, codes: Sequence[str], landing: Path,
-                   realdata: Path, datasets: Collection[str] | None = None) -> IngestReport:
-    """Read and map every source of the given publishers (of ``datasets``, when given; no database involved)."""
+                   realdata: Path, datasets: Collection[str] | None = None,
+                   spool_dir: Path | None = None) -> IngestReport:
+    """Read and map every source of the given publishers (of ``datasets``, when given; no database involved).
+
+    Large sources spool their rows to ``spool_dir`` (the system's temporary folder when None):
+    call :meth:`IngestReport.discard` when done with the report.
+    """
     report = IngestReport()
-    for code in codes:
-        first = len(report.mapped)
-        _map_sources(registry.for_publisher(code), spec, landing, realdata, datasets, report)
-        quarantine_repeated_ids(report.mapped[first:])
+    try:
+        for code in codes:
+            first = len(report.mapped)
+            _map_sources(registry.for_publisher(code), spec, landing, realdata, datasets, report, spool_dir)
+            quarantine_repeated_ids(report.mapped[first:])
+    except BaseException:
+        report.discard()
+        raise
     return report
 
 
 def _map_sources(sources: Iterable[Source], spec: StandardSpec, landing: Path, realdata: Path,
-                 datasets: Collection[str] | None, report: IngestReport) -> None:
+                 datasets: Collection[str] | None, report: IngestReport, spool_dir: Path | None) -> None:
     """Each source read and mapped on its own: whatever fails is that source's failure only."""
     for source in sources:
         if datasets is not None and source.dataset not in datasets:
@@ -131,7 +149,7 @@ def _map_sources(sources: Iterable[Source], spec: StandardSpec, landing: Path, r
             continue
         try:
             table = read_source(source, landing, realdata)
-            report.mapped.append(map_table(source, table, spec.get(source.dataset)))
+            report.mapped.append(map_table(source, table, spec.get(source.dataset), spool_dir))
         except SourceFormatError as exc:
             report.skipped.append(SkippedSource(source, str(exc)))
         except Exception as exc:  # noqa: BLE001 - any library's failure costs this source, never the others
@@ -149,13 +167,15 @@ def unexpected_failure(source: Source, exc: Exception) -> SourceFormatError:
 
 
 def ensure_tables(conn: duckdb.DuckDBPyConnection, spec: StandardSpec) -> None:
-    """Create the raw tables (every standard column as text) and the issues table if missing."""
+    """Create the raw tables (every standard column as text), the issues, statuses and registry tables if missing."""
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     for standard in spec:
         columns = [*LINEAGE_COLUMNS, *((c.name, "VARCHAR") for c in standard.columns)]
         conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{raw_table(standard)} ({_ddl(columns)})")
     conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{ISSUES_TABLE} ({_ddl(ISSUE_COLUMNS)})")
     conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{SOURCES_TABLE} ({_ddl(SOURCE_COLUMNS)})")
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{REGISTRY_TABLE} ({_ddl(REGISTRY_COLUMNS)})")
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{REMOVED_TABLE} ({_ddl(REMOVED_COLUMNS)})")
 
 
 def write_publishers(conn: duckdb.DuckDBPyConnection, spec: StandardSpec, codes: Sequence[str],
@@ -171,23 +191,20 @@ def write_publishers(conn: duckdb.DuckDBPyConnection, spec: StandardSpec, codes:
     with transaction(conn):
         for standard in chosen:
             _delete(conn, raw_table(standard), codes, kept)
-            rows = [
-                (m.source.publisher.code, m.source.id, m.label, line, *values)
-                for m in report.mapped if m.source.dataset == standard.id for line, values in m.rows
-            ]
-            insert_rows(conn, f"{SCHEMA}.{raw_table(standard)}", rows)
+            for m in report.mapped:
+                if m.source.dataset == standard.id:
+                    m.rows.load_into(conn, f"{SCHEMA}.{raw_table(standard)}", (m.source.publisher.code, m.source.id,
+                                                                              m.label))
         _delete(conn, ISSUES_TABLE, codes, kept, also="reason = 'source_skipped'",
                 datasets=[s.id for s in chosen])
-        issues = [
-            (m.source.publisher.code, m.source.id, m.source.dataset, m.label, i.line, i.column, i.column_name,
-             i.value, i.severity, i.reason, i.message)
-            for m, i in report.issues()
-        ] + [
+        for m in report.mapped:
+            m.issues.load_into(conn, f"{SCHEMA}.{ISSUES_TABLE}",
+                               (m.source.publisher.code, m.source.id, m.source.dataset, m.label))
+        insert_rows(conn, f"{SCHEMA}.{ISSUES_TABLE}", [
             (s.source.publisher.code, s.source.id, s.source.dataset, f"{s.source.entry.root}:{s.source.entry.file}",
              None, None, None, None, s.severity, "source_skipped", s.reason)
             for s in report.skipped
-        ]
-        insert_rows(conn, f"{SCHEMA}.{ISSUES_TABLE}", issues)
+        ])
         _write_statuses(conn, spec, codes, report, [s.id for s in chosen])
 
 

@@ -9,26 +9,30 @@ quarantined whole, with every reason, file, line and column; the rest of the fil
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
 
 from pipelines.parsers.errors import SourceFormatError, SourceLocation, ValueFormatError
-from pipelines.standard.normalise import check_digit, coordinates, normalise
+from pipelines.standard.normalise import Normalised, check_digit, coordinates, normalise
 from pipelines.standard.readers import SourceRow, SourceTable
 from pipelines.standard.registry import Source
 from pipelines.standard.spec import SpecColumn, StandardSet
+from pipelines.standard.spool import RowSpool, Spool
 
 #: Kinds whose bad values make a row non-conformant: a wrong code, date or position would
 #: mislead (a shelter on the wrong map tile), so the row is quarantined whole. Any other bad
 #: value is blanked with a warning: a count written as prose should not hide the shelter.
 BLOCKING_KINDS = frozenset({"lg_code", "date", "latitude", "longitude"})
 #: Registers repeat themselves (the same 有/無, town names, blank cells in every row): a value
-#: normalised once is not normalised again. Errors are not cached; they are rare and re-raised.
-_normalise_cached = functools.lru_cache(maxsize=1 << 16)(
-    lambda kind, value, values: normalise(kind, value, values=values))
+#: normalised once is not normalised again — per kind (and allowed values), up to a bound, then
+#: the cache starts afresh. Errors are not cached; they are rare and re-raised.
+_CACHES: dict[tuple[str, tuple[str, ...] | None], dict[str, Normalised]] = {}
+_CACHE_LIMIT = 1 << 16
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 #: Every reason an issue can give (docs/standard-sets.md explains each; a test keeps them in step).
 ISSUE_REASONS = ("bad_value", "bad_coordinates", "wrong_publisher", "duplicate_id", "ragged_row",
@@ -46,18 +50,24 @@ class Cell:
     """Where a standard column's text comes from: source columns (0-based) joined, or a constant."""
 
     parts: tuple[int | str, ...]  # an int is a source column index; a str is literal text
+    first_column: int | None = field(init=False, compare=False)  # 1-based, for issues
+    single: int | None = field(init=False, compare=False)  # the one source column, when that is all
+
+    def __post_init__(self) -> None:
+        # computed once: text() runs for every cell of every row
+        object.__setattr__(self, "first_column", next((p + 1 for p in self.parts if isinstance(p, int)), None))
+        only = self.parts[0] if len(self.parts) == 1 and isinstance(self.parts[0], int) else None
+        object.__setattr__(self, "single", only)
 
     def text(self, cells: Sequence[str]) -> str:
+        if self.single is not None:
+            return cells[self.single] if self.single < len(cells) else ""
         values = [cells[p] if isinstance(p, int) and p < len(cells) else p if isinstance(p, str) else ""
                   for p in self.parts]
         sources = [cells[p] if p < len(cells) else "" for p in self.parts if isinstance(p, int)]
         if sources and not any(v.strip() for v in sources):
             return ""  # a template over empty cells is empty, not its literal glue
         return "".join(values)
-
-    @property
-    def first_column(self) -> int | None:
-        return next((p + 1 for p in self.parts if isinstance(p, int)), None)
 
 
 @dataclass(frozen=True)
@@ -77,19 +87,62 @@ class Issue:
             raise ValueError(f"undocumented issue reason {self.reason!r}; add it to ISSUE_REASONS and the docs")
 
 
+class IssueLog:
+    """A source's issues, spooled like its rows (a repair on every row of a big file adds up)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        # stored in the issues table's order: line, column, column_name, value, severity, reason, message
+        self.spool = Spool(7, int_columns=(0, 1), directory=directory)
+
+    def append(self, issue: Issue) -> None:
+        self.spool.append((issue.line, issue.column, issue.column_name, issue.value, issue.severity, issue.reason,
+                           issue.message))
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            self.append(issue)
+
+    def __len__(self) -> int:
+        return len(self.spool)
+
+    def __iter__(self) -> Iterator[Issue]:
+        return (Issue(t[4], t[5], t[0], t[1], t[2], t[3], t[6]) for t in self.spool)
+
+    def __getitem__(self, index: int) -> Issue:
+        return list(self)[index]
+
+    def load_into(self, conn: duckdb.DuckDBPyConnection, relation: str, constants: Sequence[str]) -> None:
+        self.spool.load_into(conn, relation, constants, ["INTEGER", "INTEGER", *["VARCHAR"] * 5])
+
+    def discard(self) -> None:
+        self.spool.discard()
+
+
 @dataclass
 class MappedSource:
-    """The outcome of one source file: conformant rows, quarantined rows and every note."""
+    """The outcome of one source file: conformant rows, quarantined rows and every note.
+
+    ``rows`` and ``issues`` spill to ``spool_dir`` when large; :meth:`discard` deletes what spilled.
+    """
 
     source: Source
     label: str
     encoding: str | None
     columns: tuple[str, ...]
-    rows: list[tuple[int, tuple[str | None, ...]]] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    spool_dir: Path | None = None
+    rows: RowSpool = field(init=False)
+    issues: IssueLog = field(init=False)
     quarantined_lines: list[int] = field(default_factory=list)
     unmapped_source_columns: tuple[str, ...] = ()
     id_column: int | None = None  # the source column (1-based) the set's ID comes from
+
+    def __post_init__(self) -> None:
+        self.rows = RowSpool(len(self.columns), self.spool_dir)
+        self.issues = IssueLog(self.spool_dir)
+
+    def discard(self) -> None:
+        self.rows.discard()
+        self.issues.discard()
 
 
 def quarantine_repeated_ids(mapped: Sequence[MappedSource]) -> None:
@@ -104,7 +157,7 @@ def quarantine_repeated_ids(mapped: Sequence[MappedSource]) -> None:
         if "ID" not in m.columns:
             continue
         at = m.columns.index("ID")
-        kept = []
+        repeated = []
         for line, values in m.rows:
             identifier = values[at]
             first = seen.get((m.source.dataset, identifier)) if identifier else None
@@ -113,11 +166,10 @@ def quarantine_repeated_ids(mapped: Sequence[MappedSource]) -> None:
                                       f"ID {identifier!r} is already used by {first[0]} line {first[1]} "
                                       "(another file of the same publisher)"))
                 m.quarantined_lines.append(line)
-                continue
-            if identifier:
+                repeated.append(line)
+            elif identifier:
                 seen.setdefault((m.source.dataset, identifier), (m.label, line))
-            kept.append((line, values))
-        m.rows = kept
+        m.rows.drop_lines(repeated)
 
 
 def _key(name: str) -> str:
@@ -196,10 +248,12 @@ def _refuse_ambiguous_names(plan: dict[str, Cell], table: SourceTable, source: S
                 value=f"{key!r} at columns {', '.join(str(p + 1) for p in found)}")
 
 
-def _header_issues(table: SourceTable, source: Source, duplicates: dict[str, list[int]]) -> list[Issue]:
-    """Header names that cannot be read by name (repeated, or blank over values): named, never silent."""
-    width = len(table.header)
-    filled = {i for row in table.rows for i, cell in enumerate(row.cells[:width]) if cell.strip()}
+def _header_issues(table: SourceTable, source: Source, duplicates: dict[str, list[int]],
+                   filled: set[int]) -> list[Issue]:
+    """Header names that cannot be read by name (repeated, or blank over values): named, never silent.
+
+    ``filled``: the 0-based columns that have a value in some row.
+    """
     issues = [Issue("warning", "bad_header", source.entry.header_row, i + 1, None, None,
                     f"column {i + 1} has values but no name in the header; it is not read")
               for i, name in enumerate(table.header) if not name.strip() and i in filled]
@@ -210,36 +264,70 @@ def _header_issues(table: SourceTable, source: Source, duplicates: dict[str, lis
     return issues
 
 
-def _check_required(plan: dict[str, Cell], table: SourceTable, standard: StandardSet, source: Source) -> None:
-    """A file none of whose required (必須) columns is found, or whose rows all lack them, is not this set."""
-    where = SourceLocation(table.label, source.entry.header_row)
-    if not table.rows:
-        raise SourceFormatError(where, "data rows below the header", value="only the header")
+def _required_from_file(plan: dict[str, Cell], table: SourceTable, standard: StandardSet,
+                        source: Source) -> list[str]:
+    """The required (必須) columns the file gives; none found means the file is not this set."""
     required = [c.name for c in standard.columns if c.requirement == REQUIRED]
     from_file = [n for n in required if n in plan and any(isinstance(p, int) for p in plan[n].parts)]
-    if not required:
-        return
-    if not from_file:
-        raise SourceFormatError(where, f"at least one required (必須) column of {standard.id} in the header "
+    if required and not from_file:
+        raise SourceFormatError(SourceLocation(table.label, source.entry.header_row),
+                                f"at least one required (必須) column of {standard.id} in the header "
                                 f"({', '.join(required)})", value=f"header {', '.join(table.header)}")
-    if not any(plan[n].text(row.cells).strip() for row in table.rows for n in from_file):
+    return from_file
+
+
+def _check_rows(rows_seen: int, any_required: bool, from_file: Sequence[str], table: SourceTable,
+                source: Source) -> None:
+    """After the last row: a file with only a header, or whose rows all lack the required values, is refused."""
+    where = SourceLocation(table.label, source.entry.header_row)
+    if not rows_seen:
+        raise SourceFormatError(where, "data rows below the header", value="only the header")
+    if from_file and not any_required:
         raise SourceFormatError(where, f"rows with values in the required columns {', '.join(from_file)}",
-                                value=f"{len(table.rows)} rows, every one of them empty there")
+                                value=f"{rows_seen} rows, every one of them empty there")
 
 
-def map_table(source: Source, table: SourceTable, standard: StandardSet) -> MappedSource:
-    """Map, normalise and check every row of ``table`` (see the module docstring)."""
+def map_table(source: Source, table: SourceTable, standard: StandardSet,
+              spool_dir: Path | None = None) -> MappedSource:
+    """Map, normalise and check every row of ``table`` in one pass (see the module docstring).
+
+    One pass because ``table.rows`` may be a stream; rows and issues spool to ``spool_dir`` when
+    many. On any error the spooled part is deleted before the error goes on.
+    """
     plan, unmapped = column_plan(source, table, standard)
     duplicates = _duplicates(table)
     _refuse_ambiguous_names(plan, table, source, duplicates)
-    _check_required(plan, table, standard, source)
-    mapped = MappedSource(source, table.label, table.encoding, standard.column_names,
-                          unmapped_source_columns=unmapped, issues=_header_issues(table, source, duplicates),
+    from_file = _required_from_file(plan, table, standard, source)
+    mapped = MappedSource(source, table.label, table.encoding, standard.column_names, spool_dir,
+                          unmapped_source_columns=unmapped,
                           id_column=plan["ID"].first_column if "ID" in plan else None)
+    try:
+        _map_rows(mapped, plan, table, standard, source, from_file, duplicates)
+    except BaseException:
+        mapped.discard()
+        raise
+    return mapped
+
+
+def _map_rows(mapped: MappedSource, plan: dict[str, Cell], table: SourceTable, standard: StandardSet,
+              source: Source, from_file: Sequence[str], duplicates: dict[str, list[int]]) -> None:
+    width = len(table.header)
+    unnamed = {i for i, name in enumerate(table.header) if not name.strip()}
+    filled: set[int] = set()
+    required_cells = [plan[n] for n in from_file]
+    any_required = False
+    rows_seen = 0
+    id_at = standard.column_names.index("ID") if "ID" in standard.column_names else None
     first_line_of_id: dict[str, int] = {}
+    compiled = compile_plan(standard, plan)
     for row in table.rows:
-        values, issues = _normalise_row(row, plan, standard, table, source)
-        identifier = values[standard.column_names.index("ID")] if "ID" in standard.column_names else None
+        rows_seen += 1
+        if unnamed - filled:
+            filled.update(i for i in unnamed if i < min(width, len(row.cells)) and row.cells[i].strip())
+        if not any_required:
+            any_required = any(cell.text(row.cells).strip() for cell in required_cells)
+        values, issues = _normalise_row(row, plan, standard, table, source, compiled)
+        identifier = values[id_at] if id_at is not None else None
         if identifier and not any(i.severity == "error" for i in issues):
             if identifier in first_line_of_id:
                 issues.append(Issue("error", "duplicate_id", row.line, plan["ID"].first_column, "ID", identifier,
@@ -251,11 +339,12 @@ def map_table(source: Source, table: SourceTable, standard: StandardSet) -> Mapp
             mapped.quarantined_lines.append(row.line)
         else:
             mapped.rows.append((row.line, values))
-    return mapped
+    _check_rows(rows_seen, any_required, from_file, table, source)
+    mapped.issues.extend(_header_issues(table, source, duplicates, filled))
 
 
 def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet, table: SourceTable,
-                   source: Source) -> tuple[tuple[str | None, ...], list[Issue]]:
+                   source: Source, compiled: Compiled | None = None) -> tuple[tuple[str | None, ...], list[Issue]]:
     issues: list[Issue] = []
     values: list[str | None] = []
     extra = [c for c in row.cells[len(table.header):] if c.strip()]
@@ -263,14 +352,16 @@ def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet,
         issues.append(Issue("error", "ragged_row", row.line, len(table.header) + 1, None, extra[0],
                             f"expected at most {len(table.header)} cells as in the header; found {len(row.cells)}"))
     defaults = {PUBLISHER_CODE: source.publisher.code, PUBLISHER_NAME: source.publisher.name}
-    for column in standard.columns:
-        cell = plan.get(column.name)
-        raw = _without_controls(cell.text(row.cells) if cell else "", column.name, row.line, cell, issues)
-        if not raw.strip() and column.name in defaults:
+    controls = _CONTROL.search("".join(row.cells)) is not None  # one search per row; most rows have none
+    for column, cell, cache in compiled or compile_plan(standard, plan):
+        raw = cell.text(row.cells) if cell else ""
+        if controls or (cell is not None and cell.single is None):
+            raw = _without_controls(raw, column.name, row.line, cell, issues)
+        if column.name in defaults and not raw.strip():
             raw = defaults[column.name]  # the publisher is known from the registry even when the cell is blank
         if column.kind == "lg_code":
             raw = _publishers_own_code(raw, source.publisher.code, column.name, row.line, cell, issues)
-        values.append(_normalise_cell(column, raw, cell, row.line, issues))
+        values.append(_normalise_cell(column, raw, cell, row.line, issues, cache))
     _check_pair(standard, values, plan, row.line, issues)
     _check_publisher(values, standard, plan, row.line, source, issues)
     return tuple(values), issues
@@ -299,17 +390,40 @@ def _publishers_own_code(raw: str, code: str, name: str, line: int, cell: Cell |
     return raw
 
 
-def _normalise_cell(column: SpecColumn, raw: str, cell: Cell | None, line: int, issues: list[Issue]) -> str | None:
+#: A set's columns, each with where its text comes from and its normalised-value cache.
+Compiled = list[tuple[SpecColumn, "Cell | None", dict[str, Normalised]]]
+
+
+def compile_plan(standard: StandardSet, plan: dict[str, Cell]) -> Compiled:
+    """Looked up once per file, not once per cell."""
+    return [(c, plan.get(c.name), _column_cache(c)) for c in standard.columns]
+
+
+def _column_cache(column: SpecColumn) -> dict[str, Normalised]:
+    """The normalised values already seen in columns of this kind (and allowed values): one dict lookup per cell."""
+    key = (column.kind, column.values)
+    cache = _CACHES.get(key)
+    if cache is None or len(cache) > _CACHE_LIMIT:
+        cache = _CACHES[key] = {}
+    return cache
+
+
+def _normalise_cell(column: SpecColumn, raw: str, cell: Cell | None, line: int, issues: list[Issue],
+                    cache: dict[str, Normalised] | None = None) -> str | None:
     where = cell.first_column if cell else None
+    cache = _column_cache(column) if cache is None else cache
     try:
-        result = _normalise_cached(column.kind, raw, column.values)
+        result = cache.get(raw)
+        if result is None:
+            result = cache[raw] = normalise(column.kind, raw, values=column.values)
     except ValueFormatError as exc:
         blocking = column.kind in BLOCKING_KINDS
         issues.append(Issue("error" if blocking else "warning", "bad_value", line, where, column.name, raw,
                             f"column {column.name!r}: expected {exc.expected}; found {raw!r}"))
         return None
-    issues.extend(Issue("repair", "repaired", line, where, column.name, raw, f"column {column.name!r}: {note}")
-                  for note in result.repairs)
+    if result.repairs:
+        issues.extend(Issue("repair", "repaired", line, where, column.name, raw, f"column {column.name!r}: {note}")
+                      for note in result.repairs)
     return result.value
 
 

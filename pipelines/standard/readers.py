@@ -6,17 +6,18 @@ happens later, column by column, with errors that point at the cell.
 
 Why no charset detector: the encodings Japanese municipalities publish in are known (UTF-8,
 UTF-8 with BOM, Shift_JIS/CP932), and detectors guess wrong on short or mostly-ASCII files.
-So a file is decoded whole and strictly in the declared encoding, or, for ``auto``, in the
+So a file is decoded strictly in the declared encoding, or, for ``auto``, in the
 first of UTF-8 and CP932 that decodes every byte; anything else is an error naming the byte.
+A CSV file is checked, then parsed, as a stream: memory does not grow with the file.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,87 +36,142 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class SourceTable:
-    """A register file read as text: header names, rows, and how it was decoded."""
+    """A register file read as text: header names, rows, and how it was decoded.
+
+    ``rows`` may be a stream (CSV): iterate it once.
+    """
 
     label: str
     encoding: str | None
     header: tuple[str, ...]
-    rows: tuple[SourceRow, ...]
+    rows: Iterable[SourceRow]
 
 
-def decode(path: Path, label: str, encoding: str) -> tuple[str, str]:
-    """Decode the whole file strictly; return (text, encoding actually used)."""
-    data = path.read_bytes()
-    if encoding == "auto":
-        if data.startswith(b"\xef\xbb\xbf"):
-            return _strict(data, "utf-8-sig", label), "utf-8-sig"
-        failures = []
-        for candidate in AUTO_ENCODINGS:
-            try:
-                return data.decode(candidate), candidate
-            except UnicodeDecodeError as exc:
-                failures.append(exc)
-        # the encoding that read furthest is the file's own; its failure is the defect to show
-        # (Shift_JIS fails at the first UTF-8 kanji of a UTF-8 file, far from the bad byte)
-        furthest = max(failures, key=lambda exc: exc.start)
-        raise _decode_error(data, label, f"UTF-8 or Shift_JIS (CP932) text (read as {furthest.encoding})", furthest)
-    if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
+#: How much of a file is decoded at a time: memory stays flat whatever the file's size.
+CHUNK_BYTES = 1 << 20
+
+
+def encoding_of(path: Path, label: str, encoding: str) -> str:
+    """The encoding the file is read in, after checking that every byte decodes in it.
+
+    The check streams the file once (a strict incremental decoder, nothing kept), so the
+    parse that follows never meets a bad byte half-way, and a bad byte is reported at its
+    true line and column. For ``auto``: UTF-8 (BOM or not), else CP932, else the error of the
+    one that read furthest.
+    """
+    with path.open("rb") as handle:
+        bom = handle.read(3) == b"\xef\xbb\xbf"
+    if bom and encoding in ("auto", "utf-8", "utf-8-sig"):
         encoding = "utf-8-sig"  # a BOM is not a cell character
-    return _strict(data, encoding, label), encoding
+    candidates = AUTO_ENCODINGS if encoding == "auto" else (encoding,)
+    failures = []
+    for candidate in candidates:
+        failure = _first_bad_byte(path, candidate, bom)
+        if failure is None:
+            return candidate
+        failures.append(failure)
+    # the encoding that read furthest is the file's own; its failure is the defect to show
+    # (Shift_JIS fails at the first UTF-8 kanji of a UTF-8 file, far from the bad byte)
+    offset, used = max(failures)
+    expected = (f"UTF-8 or Shift_JIS (CP932) text (read as {used})" if encoding == "auto"
+                else f"text in the declared encoding {used}")
+    raise _decode_error(path, label, expected, offset, used)
 
 
-def _strict(data: bytes, encoding: str, label: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise _decode_error(data, label, f"text in the declared encoding {encoding}", exc) from exc
+def _first_bad_byte(path: Path, encoding: str, bom: bool) -> tuple[int, str] | None:
+    """(file offset of the first byte that does not decode, encoding) — or None when all decode."""
+    skip = 3 if bom and encoding == "utf-8-sig" else 0  # past its BOM, utf-8-sig is UTF-8 (offsets from 0)
+    decoder = codecs.getincrementaldecoder("utf-8" if skip else encoding)(errors="strict")
+    offset = skip
+    with path.open("rb") as handle:
+        handle.seek(skip)
+        while chunk := handle.read(CHUNK_BYTES):
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return offset - pending + exc.start, encoding
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            return offset - len(exc.object) + exc.start, encoding
+    return None
 
 
-def _decode_error(data: bytes, label: str, expected: str, exc: UnicodeDecodeError) -> SourceFormatError:
-    before = data[: exc.start]
-    line = before.count(b"\n") + 1
-    # the column a person's editor shows: characters, not bytes, before the bad byte on its line
-    column = len(before[before.rfind(b"\n") + 1:].decode(exc.encoding, errors="replace")) + 1
-    return SourceFormatError(SourceLocation(label, line, column), expected,
-                             value=f"byte 0x{data[exc.start]:02x}")
+def _decode_error(path: Path, label: str, expected: str, offset: int, encoding: str) -> SourceFormatError:
+    """Locate a bad byte: its line, and the column a person's editor shows (characters, not bytes)."""
+    line, line_start = 1, 0
+    with path.open("rb") as handle:
+        read = 0
+        while read < offset and (chunk := handle.read(min(CHUNK_BYTES, offset - read))):
+            newlines = chunk.count(b"\n")
+            if newlines:
+                line += newlines
+                line_start = read + chunk.rfind(b"\n") + 1
+            read += len(chunk)
+        handle.seek(line_start)
+        before = handle.read(offset - line_start)
+        bad = handle.read(1)
+    column = len(before.decode(encoding, errors="replace").removeprefix("\ufeff")) + 1
+    return SourceFormatError(SourceLocation(label, line, column), expected, value=f"byte 0x{bad[0]:02x}")
 
 
 def read_csv_table(path: Path, label: str, encoding: str = "auto", header_row: int = 1,
                    header_rows: int = 1) -> SourceTable:
-    """Read a CSV register (see the module docstring for the encoding rule)."""
-    text, used = decode(path, label, encoding)
-    records = list(_csv_records(text, label))
-    _refuse_unclosed_quote(text, records, label)
-    header, rows = _split_header(records, header_row, header_rows, label)
-    return SourceTable(label, used, header, rows)
+    """Read a CSV register (see the module docstring for the encoding rule).
 
-
-def _csv_records(text: str, label: str) -> Iterable[SourceRow]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    try:
-        for cells in reader:
-            yield SourceRow(start, tuple(cells))
-            start = reader.line_num + 1
-    except csv.Error as exc:  # the record that starts at ``start`` never ends well
-        raise SourceFormatError(
-            SourceLocation(label, start), "a CSV record that ends: every quote opened in a cell closed, "
-            f"no cell over {csv.field_size_limit() // 1024} KiB", value=f"{exc} (the record starting here)") from exc
-
-
-def _refuse_unclosed_quote(text: str, records: Sequence[SourceRow], label: str) -> None:
-    """An odd number of quote characters means a quoted cell never closed.
-
-    Python's lenient CSV reader then reads the rest of the file into that one cell, silently: rows
-    vanish into it. Well-formed CSV has its quotes in pairs (open and close, ``""`` for a quote
-    inside), so an odd count is certain, and the culprit is the last record that spans lines.
+    The rows stream from the file as they are iterated (once): a register of any size is read
+    in constant memory. Errors found while streaming (a record that never ends) are raised then.
     """
-    if text.count('"') % 2 == 0:
-        return
-    spanning = [r for r in records if any("\n" in c or "\r" in c for c in r.cells)]
-    line = spanning[-1].line if spanning else (records[-1].line if records else 1)
-    raise SourceFormatError(SourceLocation(label, line), "a CSV record that ends: every quote opened in a cell closed",
-                            value="a quote opened in this record is never closed (the rest of the file would be one cell)")
+    used = encoding_of(path, label, encoding)
+    records = _csv_records(path, used, label)
+    header = _take_header(records, header_row, header_rows, label)
+    return SourceTable(label, used, header, _data_rows(records))
+
+
+class _QuoteCounter:
+    """The file's lines, on their way to the CSV reader, with their quote characters counted."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.quotes = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.quotes += line.count('"')
+        return line
+
+
+def _csv_records(path: Path, encoding: str, label: str) -> Iterator[SourceRow]:
+    """Every CSV record with the line it starts on; a record that never ends is a located error.
+
+    An odd number of quote characters in the file means a quoted cell never closed: Python's
+    lenient reader would read the rest of the file into that one cell, silently. Well-formed CSV
+    has its quotes in pairs, so an odd count is certain; the culprit is the last record that
+    spanned lines.
+    """
+    with path.open(encoding=encoding, newline="") as handle:
+        counted = _QuoteCounter(iter(handle))
+        reader = csv.reader(counted)
+        start, last = 1, None
+        try:
+            for cells in reader:
+                yield SourceRow(start, tuple(cells))
+                if reader.line_num > start:
+                    last = start  # this record spans lines
+                start = reader.line_num + 1
+        except csv.Error as exc:  # the record that starts at ``start`` never ends well
+            raise SourceFormatError(
+                SourceLocation(label, start), "a CSV record that ends: every quote opened in a cell closed, "
+                f"no cell over {csv.field_size_limit() // 1024} KiB", value=f"{exc} (the record starting here)") from exc
+        if counted.quotes % 2:
+            raise SourceFormatError(
+                SourceLocation(label, last or max(start - 1, 1)), "a CSV record that ends: every quote opened in a "
+                "cell closed", value="a quote opened in this record is never closed (the rest of the file would be one cell)")
 
 
 def read_xlsx_table(path: Path, label: str, sheet: str | None = None, header_row: int = 1,
@@ -186,17 +242,32 @@ def _cell_text(cell: object) -> str:
 def _split_header(records: Sequence[SourceRow], header_row: int, header_rows: int,
                   label: str) -> tuple[tuple[str, ...], tuple[SourceRow, ...]]:
     """Take the header rows (ending at ``header_row``); the rest, minus blank rows, is data."""
-    by_line = {r.line: r for r in records}
+    stream = iter(records)
+    header = _take_header(stream, header_row, header_rows, label)
+    return header, tuple(_data_rows(stream))
+
+
+def _take_header(records: Iterator[SourceRow], header_row: int, header_rows: int, label: str) -> tuple[str, ...]:
+    """Consume the records up to and including ``header_row``; the header names, stacked."""
     first = header_row - header_rows + 1
     if first < 1:
         raise SourceFormatError(SourceLocation(label, header_row), "header_rows not larger than header_row")
+    by_line: dict[int, SourceRow] = {}
+    for record in records:
+        if record.line >= first:
+            by_line[record.line] = record
+        if record.line >= header_row:
+            break
     parts = [list(by_line[line].cells) if line in by_line else [] for line in range(first, header_row + 1)]
     if not any(any(cell.strip() for cell in part) for part in parts):
         raise SourceFormatError(SourceLocation(label, header_row), "a header row with column names")
     width = max(len(p) for p in parts)
-    header = tuple(_join_header([p[i] if i < len(p) else "" for p in parts]) for i in range(width))
-    data = tuple(r for r in records if r.line > header_row and any(cell.strip() for cell in r.cells))
-    return header, data
+    return tuple(_join_header([p[i] if i < len(p) else "" for p in parts]) for i in range(width))
+
+
+def _data_rows(records: Iterator[SourceRow]) -> Iterator[SourceRow]:
+    """The records after the header, minus blank ones."""
+    return (r for r in records if any(cell.strip() for cell in r.cells))
 
 
 def _join_header(parts: Sequence[str]) -> str:

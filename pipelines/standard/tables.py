@@ -24,6 +24,18 @@ SOURCE_COLUMNS = (
     ("message", "VARCHAR"), ("checked_at", "TIMESTAMP"),
 )
 SOURCE_STATUSES = ("loaded", "failed", "absent")  # absent: a real-data folder not on this machine
+#: The registry as of the last build (pipelines/standard/registered.py): staging keeps only its sources.
+REGISTRY_TABLE = "registry_sources"
+REGISTRY_COLUMNS = (
+    ("publisher_code", "VARCHAR"), ("publisher_name", "VARCHAR"), ("source_id", "VARCHAR"), ("dataset", "VARCHAR"),
+    ("source_file", "VARCHAR"), ("licence", "VARCHAR"),
+)
+#: Every source taken out of the registry whose rows were deleted, and when (what releases report).
+REMOVED_TABLE = "removed_sources"
+REMOVED_COLUMNS = (
+    ("publisher_code", "VARCHAR"), ("publisher_name", "VARCHAR"), ("source_id", "VARCHAR"), ("dataset", "VARCHAR"),
+    ("rows_removed", "INTEGER"), ("removed_at", "TIMESTAMP"),
+)
 
 
 def raw_table(standard: StandardSet) -> str:
