@@ -36,7 +36,7 @@ from pipelines.standard.tables import (
     SOURCES_TABLE,
     raw_table,
 )
-from pipelines.warehouse import insert_rows, transaction
+from pipelines.warehouse import insert_rows, table_exists, transaction
 
 @dataclass
 class SkippedSource:
@@ -94,9 +94,7 @@ def failed_sources(warehouse: Path) -> list[FailedSource]:
     if not warehouse.exists():
         return []
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                              "AND table_name = ?", [SCHEMA, SOURCES_TABLE]).fetchone()[0]
-        if not exists:
+        if not table_exists(conn, SCHEMA, SOURCES_TABLE):
             return []
         rows = conn.execute(
             "SELECT publisher_code, publisher_name, source_id, dataset, source_file, rows_published, message "

@@ -32,7 +32,7 @@ BLOCKING_KINDS = frozenset({"lg_code", "date", "latitude", "longitude"})
 #: normalised once is not normalised again — per kind (and allowed values), up to a bound, then
 #: the cache starts afresh. Errors are not cached; they are rare and re-raised.
 _CACHES: dict[tuple[str, tuple[str, ...] | None], dict[str, Normalised]] = {}
-_CACHE_LIMIT = 1 << 16
+_CACHE_LIMIT = 1 << 14
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 #: Every reason an issue can give (docs/standard-sets.md explains each; a test keeps them in step).
 ISSUE_REASONS = ("bad_value", "bad_coordinates", "wrong_publisher", "duplicate_id", "ragged_row",

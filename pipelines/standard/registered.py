@@ -29,7 +29,7 @@ from pipelines.standard.tables import (
     SOURCES_TABLE,
     raw_table,
 )
-from pipelines.warehouse import insert_rows, transaction
+from pipelines.warehouse import insert_rows, table_exists, transaction
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,7 @@ def _prune(conn: duckdb.DuckDBPyConnection, table: str, dataset: str, removed_at
 
 def removed_since(conn: duckdb.DuckDBPyConnection, dataset: str, since: datetime | None) -> list[RemovedSource]:
     """The set's sources removed after ``since`` (the previous release's time; every one when None)."""
-    exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-                          [SCHEMA, REMOVED_TABLE]).fetchone()[0]
-    if not exists:
+    if not table_exists(conn, SCHEMA, REMOVED_TABLE):
         return []
     rows = conn.execute(
         f"SELECT publisher_code, publisher_name, source_id, dataset, rows_removed, removed_at "
@@ -107,9 +105,7 @@ def removals_after(warehouse: Path, since: datetime) -> list[RemovedSource]:
     if not warehouse.exists():
         return []
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        exists = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                              "AND table_name = ?", [SCHEMA, REMOVED_TABLE]).fetchone()[0]
-        if not exists:
+        if not table_exists(conn, SCHEMA, REMOVED_TABLE):
             return []
         rows = conn.execute(
             f"SELECT publisher_code, publisher_name, source_id, dataset, rows_removed, removed_at "
