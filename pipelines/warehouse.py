@@ -122,13 +122,13 @@ def insert_rows(conn: duckdb.DuckDBPyConnection, relation: str, rows: Sequence[S
         conn.unregister(view)
 
 
-@contextmanager
 def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     """Whether ``schema.table`` exists (readers of a warehouse that no build has written yet ask first)."""
     return bool(conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
                              "AND table_name = ?", [schema, table]).fetchone()[0])
 
 
+@contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """Everything inside commits together or not at all: readers never see half a write."""
     conn.execute("BEGIN TRANSACTION")
