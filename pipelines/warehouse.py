@@ -12,6 +12,7 @@ import datetime
 import types
 import typing
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from contextlib import contextmanager
 from typing import Any
 
@@ -56,7 +57,7 @@ def replace_table(
         conn.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" ({ddl})')
         for name, _, _, description in cols:
             if description:
-                conn.execute(f'COMMENT ON COLUMN "{schema}"."{table}"."{name}" IS {_sql_literal(description)}')
+                conn.execute(f'COMMENT ON COLUMN "{schema}"."{table}"."{name}" IS {sql_literal(description)}')
         if rows:
             conn.executemany(
                 f'INSERT INTO "{schema}"."{table}" VALUES ({placeholders})',
@@ -128,6 +129,21 @@ def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bo
                              "AND table_name = ?", [schema, table]).fetchone()[0])
 
 
+def read_if_present(warehouse: Path, schema: str, table: str, query: str,
+                    parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """``query``'s rows, read-only; none when the warehouse or ``schema.table`` does not exist yet.
+
+    For what the CLI reports after a build (failed and removed sources): a data directory that
+    never loaded a register has nothing to report, not an error.
+    """
+    if not warehouse.exists():
+        return []
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        if not table_exists(conn, schema, table):
+            return []
+        return conn.execute(query, list(parameters)).fetchall()
+
+
 @contextmanager
 def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """Everything inside commits together or not at all: readers never see half a write."""
@@ -140,7 +156,8 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
     conn.execute("COMMIT")
 
 
-def _sql_literal(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """Text as an SQL string literal, for the statements that take no parameters (COPY, COMMENT)."""
     return "'" + text.replace("'", "''") + "'"
 
 

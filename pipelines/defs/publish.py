@@ -39,6 +39,7 @@ from pipelines.fingerprints import code_version
 from pipelines.paths import DataHome
 from pipelines.quality.gate import PUBLISHER_PARTITION, REPORT_FILE
 from pipelines.standard.registered import removed_since
+from pipelines.warehouse import sql_literal
 from pipelines.quality.gatekeeper import (
     GateTarget,
     discard_staged,
@@ -129,25 +130,21 @@ def export_files(conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: l
 
 def _spreadsheet_safe(conn: duckdb_lib.DuckDBPyConnection, relation: str, order: str) -> str:
     """The rows for data.csv: every text column with formula-looking cells neutralised (FORMULA_STARTS)."""
-    pattern = _literal_text("^[" + "".join(FORMULA_STARTS).replace("-", "\\-") + "]")
+    pattern = sql_literal("^[" + "".join(FORMULA_STARTS).replace("-", "\\-") + "]")
     columns = []
     for name, sql_type, *_ in conn.execute(f"DESCRIBE {relation}").fetchall():
         quoted = '"' + name.replace('"', '""') + '"'
         if sql_type == "VARCHAR":
             columns.append(f"CASE WHEN regexp_matches({quoted}, {pattern}) AND TRY_CAST({quoted} AS DOUBLE) IS NULL "
-                           f"THEN {_literal_text(chr(39))} || {quoted} ELSE {quoted} END AS {quoted}")
+                           f"THEN {sql_literal(chr(39))} || {quoted} ELSE {quoted} END AS {quoted}")
         else:
             columns.append(quoted)
     return f"SELECT {', '.join(columns)} FROM {relation} ORDER BY {order}"
 
 
-def _literal_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _literal(path: Path) -> str:
     """A file path as an SQL string literal (COPY takes no parameters)."""
-    return "'" + str(path).replace("'", "''") + "'"
+    return sql_literal(str(path))
 
 
 def dataset_metadata(node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str,

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.parsers.errors import SourceFormatError, SourceLocation
-from pipelines.standard.mapping import Issue, MappedSource, map_table, quarantine_repeated_ids
+from pipelines.standard.mapping import MappedSource, map_table, quarantine_repeated_ids
 from pipelines.standard.readers import SourceTable, read_csv_table, read_xlsx_table
 from pipelines.standard.registry import Registry, Source
 from pipelines.standard.sniff import check_kind
@@ -36,7 +36,7 @@ from pipelines.standard.tables import (
     SOURCES_TABLE,
     raw_table,
 )
-from pipelines.warehouse import insert_rows, table_exists, transaction
+from pipelines.warehouse import insert_rows, read_if_present, transaction
 
 @dataclass
 class SkippedSource:
@@ -60,11 +60,6 @@ class IngestReport:
 
     def rows_for(self, dataset: str) -> int:
         return sum(len(m.rows) for m in self.mapped if m.source.dataset == dataset)
-
-    def issues(self) -> Iterable[tuple[MappedSource | SkippedSource, Issue]]:
-        for m in self.mapped:
-            for issue in m.issues:
-                yield m, issue
 
     @property
     def failed(self) -> list[SkippedSource]:
@@ -91,14 +86,10 @@ class FailedSource:
 
 def failed_sources(warehouse: Path) -> list[FailedSource]:
     """The sources whose latest read failed, from the warehouse (none before the first register load)."""
-    if not warehouse.exists():
-        return []
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        if not table_exists(conn, SCHEMA, SOURCES_TABLE):
-            return []
-        rows = conn.execute(
-            "SELECT publisher_code, publisher_name, source_id, dataset, source_file, rows_published, message "
-            f"FROM {SCHEMA}.{SOURCES_TABLE} WHERE status = 'failed' ORDER BY publisher_code, source_id").fetchall()
+    rows = read_if_present(
+        warehouse, SCHEMA, SOURCES_TABLE,
+        "SELECT publisher_code, publisher_name, source_id, dataset, source_file, rows_published, message "
+        f"FROM {SCHEMA}.{SOURCES_TABLE} WHERE status = 'failed' ORDER BY publisher_code, source_id")
     return [FailedSource(*row) for row in rows]
 
 

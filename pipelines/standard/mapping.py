@@ -87,6 +87,10 @@ class Issue:
             raise ValueError(f"undocumented issue reason {self.reason!r}; add it to ISSUE_REASONS and the docs")
 
 
+def _issue_row(i: Issue) -> tuple[int, int | None, str | None, str | None, str, str, str]:
+    return (i.line, i.column, i.column_name, i.value, i.severity, i.reason, i.message)
+
+
 class IssueLog:
     """A source's issues, spooled like its rows (a repair on every row of a big file adds up)."""
 
@@ -95,12 +99,10 @@ class IssueLog:
         self.spool = Spool(7, int_columns=(0, 1), directory=directory)
 
     def append(self, issue: Issue) -> None:
-        self.spool.append((issue.line, issue.column, issue.column_name, issue.value, issue.severity, issue.reason,
-                           issue.message))
+        self.spool.append(_issue_row(issue))
 
     def extend(self, issues: Iterable[Issue]) -> None:
-        for issue in issues:
-            self.append(issue)
+        self.spool.extend([_issue_row(i) for i in issues])
 
     def __len__(self) -> int:
         return len(self.spool)
@@ -344,7 +346,7 @@ def _map_rows(mapped: MappedSource, plan: dict[str, Cell], table: SourceTable, s
 
 
 def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet, table: SourceTable,
-                   source: Source, compiled: Compiled | None = None) -> tuple[tuple[str | None, ...], list[Issue]]:
+                   source: Source, compiled: Compiled) -> tuple[tuple[str | None, ...], list[Issue]]:
     issues: list[Issue] = []
     values: list[str | None] = []
     extra = [c for c in row.cells[len(table.header):] if c.strip()]
@@ -353,7 +355,7 @@ def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet,
                             f"expected at most {len(table.header)} cells as in the header; found {len(row.cells)}"))
     defaults = {PUBLISHER_CODE: source.publisher.code, PUBLISHER_NAME: source.publisher.name}
     controls = _CONTROL.search("".join(row.cells)) is not None  # one search per row; most rows have none
-    for column, cell, cache in compiled or compile_plan(standard, plan):
+    for column, cell, cache in compiled:
         raw = cell.text(row.cells) if cell else ""
         if controls or (cell is not None and cell.single is None):
             raw = _without_controls(raw, column.name, row.line, cell, issues)
@@ -409,9 +411,8 @@ def _column_cache(column: SpecColumn) -> dict[str, Normalised]:
 
 
 def _normalise_cell(column: SpecColumn, raw: str, cell: Cell | None, line: int, issues: list[Issue],
-                    cache: dict[str, Normalised] | None = None) -> str | None:
+                    cache: dict[str, Normalised]) -> str | None:
     where = cell.first_column if cell else None
-    cache = _column_cache(column) if cache is None else cache
     try:
         result = cache.get(raw)
         if result is None:
