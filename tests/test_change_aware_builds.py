@@ -67,7 +67,9 @@ def test_one_changed_register_reingests_its_publisher_and_rebuilds_only_its_mode
     bad = next(b for b in EMBEDDED_BAD_ROWS if b.source_id.endswith("aed"))  # 新宿区's AED file
     path = home_copy / "landing" / bad.file
     lines = path.read_bytes().split(b"\r\n")
-    path.write_bytes(b"\r\n".join(lines[: bad.line - 1] + lines[bad.line:]))  # the corrected file arrives
+    # the corrected file arrives: the quarantined row's wrong code (131042) is now 新宿区's own
+    lines[bad.line - 1] = lines[bad.line - 1].replace(bad.value.encode(), b"131041")
+    path.write_bytes(b"\r\n".join(lines))
     before, runs_before = _current(home_copy), _run_ids(home_copy)
 
     result = run_tdpf(home_copy, "build")

@@ -78,7 +78,7 @@ def test_every_materialisation_reports_row_count_schema_and_preview(graph_run) -
     assert {m.asset_key.path[-1] for m in tables} == {
         "bureau_budget_lines", "bureau_staffing_by_rank", "bureau_staffing_by_job_type",
         "bureau_programme_figures", "smart_pole_register", "smart_pole_readings", "bureau_expenditure",
-        "platform_catalogue", "register_issues", "register_sources", *registers}
+        "platform_catalogue", "register_issues", "register_sources", "registry_sources", *registers}
     for m in tables:
         if m.asset_key.path[-1] != "register_open_data_list":  # no municipality registers one
             assert m.metadata["dagster/row_count"].value > 0, m.asset_key
