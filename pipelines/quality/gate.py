@@ -13,7 +13,7 @@ failing row without a publisher — or one that every publisher shares holds bac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -21,6 +21,7 @@ import duckdb
 
 from catalog_api.release_contract import HeldBackPublisher, QualityFailure, QualitySummary
 from pipelines.dbt_results import AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome
+from pipelines.quality.frames import plan_frames, read_frame
 from pipelines.quality.gx_runner import RuleOutcome, validate
 from pipelines.quality.suites import Suite
 
@@ -180,20 +181,29 @@ def read_dbt_outcomes(conn: duckdb.DuckDBPyConnection, models: list[str]) -> lis
     return [DbtTestOutcome(*r) for r in rows]
 
 
-def read_frame(conn: duckdb.DuckDBPyConnection, relation: str) -> Any:
-    """The dataset's rows as a pandas frame (GX's pandas datasource validates it)."""
-    return conn.execute(f"SELECT * FROM {relation}").df()
-
-
 def evaluate(conn: duckdb.DuckDBPyConnection, suite: Suite, relation: str, models: list[str],
              context: Any | None = None) -> Verdict:
-    """Run the dataset's gate: GX on the table's rows, plus dbt's recorded test results."""
-    frame = read_frame(conn, relation)
-    checks = gx_checks(validate(frame, suite, context)) + dbt_checks(read_dbt_outcomes(conn, models))
-    seen = (tuple(sorted(frame[suite.partition_column].dropna().astype(str).unique().tolist()))
-            if suite.partition_column in frame.columns else ())
+    """Run the dataset's gate: GX on the table's rows, plus dbt's recorded test results.
+
+    GX sees the table as one frame, or as column slices when it is large (``quality/frames.py``);
+    each rule's outcome is the same either way.
+    """
+    columns = [row[0] for row in conn.execute(f"DESCRIBE {relation}").fetchall()]
+    row_count = int(conn.execute(f"SELECT count(*) FROM {relation}").fetchone()[0])
+    outcomes: dict[str, RuleOutcome] = {}
+    for plan in plan_frames(suite.rules, columns, row_count, suite.partition_column):
+        frame = read_frame(conn, relation, plan)
+        for outcome in validate(frame, replace(suite, rules=plan.rules), context):
+            # a schema rule saw the column names only; it speaks for every row, as on the whole table
+            outcomes[outcome.name] = outcome if plan.rows else replace(outcome, element_count=row_count)
+    checks = gx_checks([outcomes[r.name] for r in suite.rules]) + dbt_checks(read_dbt_outcomes(conn, models))
+    seen: tuple[str, ...] = ()
+    if suite.partition_column in columns:
+        quoted = '"' + suite.partition_column.replace('"', '""') + '"'
+        seen = tuple(sorted(str(v) for (v,) in conn.execute(
+            f"SELECT DISTINCT {quoted} FROM {relation} WHERE {quoted} IS NOT NULL").fetchall()))
     return Verdict(
-        dataset_id=suite.dataset, checked_at=utc_now(), row_count=len(frame), checks=tuple(checks),
+        dataset_id=suite.dataset, checked_at=utc_now(), row_count=row_count, checks=tuple(checks),
         partition_column=suite.partition_column, suite_file=suite.path.name if suite.path else "",
         partitions_seen=seen,
     )
