@@ -80,7 +80,7 @@ class DataHome:
     def duckdb_settings(self) -> dict[str, str]:
         """What every DuckDB connection of a build runs with: a memory ceiling, and spill under the data directory.
 
-        ``TDPF_DUCKDB_MEMORY_LIMIT`` (default 1GB) bounds DuckDB's buffers; work larger than that
+        ``TDPF_DUCKDB_MEMORY_LIMIT`` (default 512MB) bounds DuckDB's buffers; work larger than that
         spills to :attr:`spill` instead of growing the process. dbt's profile reads the same variable.
         """
         return {"memory_limit": duckdb_memory_limit(), "temp_directory": str(self.spill)}
@@ -103,7 +103,7 @@ def data_home() -> DataHome:
 
 
 #: DuckDB's memory ceiling unless ``TDPF_DUCKDB_MEMORY_LIMIT`` says otherwise (a DuckDB size: 1GB, 512MB …).
-DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
 
 
 def duckdb_memory_limit() -> str:

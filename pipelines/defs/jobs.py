@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from pipelines.memory import memory_hooks
+
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
@@ -52,24 +54,25 @@ def build_jobs(
     else (in an earlier job it would fail that run and stop the whole build).
     """
     gate_checks = dg.AssetSelection.checks(*[key for g in gates for key in g.check_keys])
+    hooks = memory_hooks()  # the steps run in one process: each gives back what it freed (pipelines/memory.py)
     partitioned = partitioned_selection(assets)
     releases = dg.AssetSelection.groups(PUBLISH_GROUP)
     downstream = (partitioned.downstream() - partitioned) | releases
     return [
         dg.define_asset_job(
             PREPARE_JOB, selection=dg.AssetSelection.all() - partitioned - downstream - gate_checks,
-            description="Ingest the bureau report and the smart-pole register; build their dbt models.",
+            hooks=hooks, description="Ingest the bureau report and the smart-pole register; build their dbt models.",
         ),
         dg.define_asset_job(
             REGISTERS_JOB, selection=partitioned_selection(assets, publishers) - gate_checks, partitions_def=publishers,
-            description="Load the registers of one or more publishers (全国地方公共団体コード) into the raw standard-set tables.",
+            hooks=hooks, description="Load the registers of one or more publishers (全国地方公共団体コード) into the raw standard-set tables.",
         ),
         dg.define_asset_job(
             DAILY_JOB, selection=partitioned_selection(assets, daily) - gate_checks, partitions_def=daily,
-            description="Load one or more JST days of smart-pole feeds and build their daily marts.",
+            hooks=hooks, description="Load one or more JST days of smart-pole feeds and build their daily marts.",
         ),
         dg.define_asset_job(
             PUBLISH_JOB, selection=(downstream - gate_checks) | gate_checks,
-            description="Run every dataset's quality gate and publish the datasets that pass.",
+            hooks=hooks, description="Run every dataset's quality gate and publish the datasets that pass.",
         ),
     ]

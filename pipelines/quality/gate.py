@@ -21,6 +21,7 @@ import duckdb
 
 from catalog_api.release_contract import HeldBackPublisher, QualityFailure, QualitySummary
 from pipelines.dbt_results import AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome
+from pipelines.memory import release_memory
 from pipelines.quality.frames import plan_frames, read_frame
 from pipelines.quality.gx_runner import RuleOutcome, validate
 from pipelines.quality.suites import Suite
@@ -196,6 +197,8 @@ def evaluate(conn: duckdb.DuckDBPyConnection, suite: Suite, relation: str, model
         for outcome in validate(frame, replace(suite, rules=plan.rules), context):
             # a schema rule saw the column names only; it speaks for every row, as on the whole table
             outcomes[outcome.name] = outcome if plan.rows else replace(outcome, element_count=row_count)
+        del frame  # before the next frame is read: one frame at a time
+    release_memory()
     checks = gx_checks([outcomes[r.name] for r in suite.rules]) + dbt_checks(read_dbt_outcomes(conn, models))
     seen: tuple[str, ...] = ()
     if suite.partition_column in columns:

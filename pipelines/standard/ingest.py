@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.parsers.errors import SourceFormatError, SourceLocation
-from pipelines.standard.mapping import MappedSource, map_table, quarantine_repeated_ids
+from pipelines.standard.mapping import MappedSource, clear_caches, map_table, quarantine_repeated_ids
 from pipelines.standard.readers import SourceTable, read_csv_table, read_xlsx_table
 from pipelines.standard.registry import Registry, Source
 from pipelines.standard.sniff import check_kind
@@ -124,6 +124,8 @@ def map_publishers(registry: Registry, spec: StandardSpec, codes: Sequence[str],
     except BaseException:
         report.discard()
         raise
+    finally:
+        clear_caches()
     return report
 
 

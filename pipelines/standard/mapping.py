@@ -403,11 +403,12 @@ def compile_plan(standard: StandardSet, plan: dict[str, Cell]) -> Compiled:
 
 def _column_cache(column: SpecColumn) -> dict[str, Normalised]:
     """The normalised values already seen in columns of this kind (and allowed values): one dict lookup per cell."""
-    key = (column.kind, column.values)
-    cache = _CACHES.get(key)
-    if cache is None or len(cache) > _CACHE_LIMIT:
-        cache = _CACHES[key] = {}
-    return cache
+    return _CACHES.setdefault((column.kind, column.values), {})
+
+
+def clear_caches() -> None:
+    """Forget the normalised values: a run's caches are no use to the next, in a process that lives on."""
+    _CACHES.clear()
 
 
 def _normalise_cell(column: SpecColumn, raw: str, cell: Cell | None, line: int, issues: list[Issue],
@@ -416,6 +417,8 @@ def _normalise_cell(column: SpecColumn, raw: str, cell: Cell | None, line: int, 
     try:
         result = cache.get(raw)
         if result is None:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()  # bounded: a column of unique values (IDs, names) must not grow with the file
             result = cache[raw] = normalise(column.kind, raw, values=column.values)
     except ValueFormatError as exc:
         blocking = column.kind in BLOCKING_KINDS
