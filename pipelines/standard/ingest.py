@@ -19,7 +19,7 @@ import duckdb
 
 from pipelines.parsers.errors import SourceFormatError, SourceLocation
 from pipelines.standard.mapping import MappedSource, clear_caches, map_table, quarantine_repeated_ids
-from pipelines.standard.readers import SourceTable, read_csv_table, read_xlsx_table
+from pipelines.standard.readers import SourceTable, read_csv_table, read_geojson_table, read_xlsx_table
 from pipelines.standard.registry import Registry, Source
 from pipelines.standard.sniff import check_kind
 from pipelines.standard.spec import StandardSpec
@@ -103,8 +103,10 @@ def read_source(source: Source, landing: Path, realdata: Path) -> SourceTable:
     entry = source.entry
     check_kind(path, label, entry.format)
     if entry.format == "xlsx":
-        return read_xlsx_table(path, label, entry.sheet, entry.header_row, entry.header_rows)
-    return read_csv_table(path, label, entry.encoding, entry.header_row, entry.header_rows)
+        return read_xlsx_table(path, label, entry.sheet, entry.header_row, entry.header_rows, entry.last_row)
+    if entry.format == "geojson":
+        return read_geojson_table(path, label, entry.encoding)
+    return read_csv_table(path, label, entry.encoding, entry.header_row, entry.header_rows, entry.last_row)
 
 
 def map_publishers(registry: Registry, spec: StandardSpec, codes: Sequence[str], landing: Path,

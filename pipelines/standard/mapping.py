@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,6 +356,8 @@ def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet,
                             f"expected at most {len(table.header)} cells as in the header; found {len(row.cells)}"))
     defaults = {PUBLISHER_CODE: source.publisher.code, PUBLISHER_NAME: source.publisher.name}
     controls = _CONTROL.search("".join(row.cells)) is not None  # one search per row; most rows have none
+    unknown_point = source.entry.zero_coordinates == "missing" and _zero_point(row, plan, standard, issues)
+    date_format = source.entry.date_format
     for column, cell, cache in compiled:
         raw = cell.text(row.cells) if cell else ""
         if controls or (cell is not None and cell.single is None):
@@ -363,10 +366,58 @@ def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet,
             raw = defaults[column.name]  # the publisher is known from the registry even when the cell is blank
         if column.kind == "lg_code":
             raw = _publishers_own_code(raw, source.publisher.code, column.name, row.line, cell, issues)
+        if unknown_point and column.kind in ("latitude", "longitude"):
+            raw = ""
+        if date_format and column.kind == "date" and raw.strip():
+            raw = _declared_date(raw, date_format, column.name, row.line, cell, issues)
         values.append(_normalise_cell(column, raw, cell, row.line, issues, cache))
     _check_pair(standard, values, plan, row.line, issues)
     _check_publisher(values, standard, plan, row.line, source, issues)
     return tuple(values), issues
+
+
+def _zero_point(row: SourceRow, plan: dict[str, Cell], standard: StandardSet, issues: list[Issue]) -> bool:
+    """Whether the row's 緯度 or 経度 is 0, which this publisher writes for "position unknown".
+
+    (registry ``zero_coordinates: missing``). Both are then left blank with a warning, and the row
+    publishes without a position instead of being quarantined as a point off the coast of Africa.
+    """
+    if standard.geometry is None:
+        return False
+    names = (standard.geometry.latitude, standard.geometry.longitude)
+    cells = [plan.get(name) for name in names]
+    texts = [cell.text(row.cells).strip() if cell else "" for cell in cells]
+    zero = [name for name, text in zip(names, texts) if _is_zero(text)]
+    if not zero:
+        return False
+    where = next((c.first_column for c in cells if c is not None), None)
+    issues.append(Issue("warning", "bad_coordinates", row.line, where, zero[0], ",".join(texts),
+                        f"columns {names[0]!r}/{names[1]!r}: {' and '.join(zero)} 0 means unknown for this publisher "
+                        "(registry zero_coordinates: missing); the row is published without a position"))
+    return True
+
+
+def _is_zero(text: str) -> bool:
+    try:
+        return bool(text) and float(unicodedata.normalize("NFKC", text)) == 0.0
+    except ValueError:
+        return False
+
+
+def _declared_date(raw: str, date_format: str, name: str, line: int, cell: Cell | None, issues: list[Issue]) -> str:
+    """A date written in the registry's declared format (``4/1/2022`` with ``%m/%d/%Y``) as ISO 8601.
+
+    A value that does not match the format goes on to the date normaliser as written (和暦 and ISO
+    still read there), which names it if it reads as nothing.
+    """
+    text = unicodedata.normalize("NFKC", raw).strip()
+    try:
+        day = datetime.strptime(text, date_format).date()
+    except ValueError:
+        return raw
+    issues.append(Issue("repair", "repaired", line, cell.first_column if cell else None, name, raw,
+                        f"column {name!r}: read {text} as {date_format} (the registry's date format) → {day.isoformat()}"))
+    return day.isoformat()
 
 
 def _without_controls(raw: str, name: str, line: int, cell: Cell | None, issues: list[Issue]) -> str:

@@ -118,7 +118,7 @@ def _decode_error(path: Path, label: str, expected: str, offset: int, encoding: 
 
 
 def read_csv_table(path: Path, label: str, encoding: str = "auto", header_row: int = 1,
-                   header_rows: int = 1) -> SourceTable:
+                   header_rows: int = 1, last_row: int | None = None) -> SourceTable:
     """Read a CSV register (see the module docstring for the encoding rule).
 
     The rows stream from the file as they are iterated (once): a register of any size is read
@@ -127,7 +127,7 @@ def read_csv_table(path: Path, label: str, encoding: str = "auto", header_row: i
     used = encoding_of(path, label, encoding)
     records = _csv_records(path, used, label)
     header = _take_header(records, header_row, header_rows, label)
-    return SourceTable(label, used, header, _data_rows(records))
+    return SourceTable(label, used, header, _data_rows(records, last_row))
 
 
 class _QuoteCounter:
@@ -174,8 +174,65 @@ def _csv_records(path: Path, encoding: str, label: str) -> Iterator[SourceRow]:
                 "cell closed", value="a quote opened in this record is never closed (the rest of the file would be one cell)")
 
 
+#: The columns a GeoJSON source's point geometry becomes (the 正式版 names, so ``current`` maps them).
+GEOMETRY_COLUMNS = ("緯度", "経度")
+
+
+def read_geojson_table(path: Path, label: str, encoding: str = "auto") -> SourceTable:
+    """Read a GeoJSON FeatureCollection of points: one row per feature (its "line" is the feature's
+    number), its properties as columns, then 緯度 and 経度 from its Point geometry.
+
+    A feature without a Point (no geometry, a polygon) gets blank coordinates, and the mapping
+    treats the row as one without a position. Property values are read as the text a person sees
+    (numbers as written in JSON, true/false, nested values as JSON).
+    """
+    import json
+
+    used = encoding_of(path, label, encoding)
+    try:
+        document = json.loads(path.read_text(encoding=used))
+    except json.JSONDecodeError as exc:
+        raise SourceFormatError(SourceLocation(label, exc.lineno, exc.colno), "GeoJSON (valid JSON)",
+                                value=exc.msg) from exc
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection" \
+            or not isinstance(document.get("features"), list):
+        raise SourceFormatError(SourceLocation(label, 1), 'a GeoJSON FeatureCollection ({"type": '
+                                '"FeatureCollection", "features": [...]})', value=f"type {document.get('type')!r}"
+                                if isinstance(document, dict) else type(document).__name__)
+    features = document["features"]
+    names: dict[str, None] = {}
+    for feature in features:
+        for key in (feature.get("properties") or {}) if isinstance(feature, dict) else ():
+            if key not in GEOMETRY_COLUMNS:
+                names.setdefault(str(key), None)
+    header = (*names, *GEOMETRY_COLUMNS)
+    rows = tuple(SourceRow(number, _feature_cells(feature, tuple(names)))
+                 for number, feature in enumerate(features, start=1))
+    return SourceTable(label, used, header, rows)
+
+
+def _feature_cells(feature: object, names: tuple[str, ...]) -> tuple[str, ...]:
+    import json
+
+    properties = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+    geometry = feature.get("geometry") if isinstance(feature, dict) else None
+    point = geometry.get("coordinates") if isinstance(geometry, dict) and geometry.get("type") == "Point" else None
+    lon, lat = (point[0], point[1]) if isinstance(point, list) and len(point) >= 2 else ("", "")
+
+    def text(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float, str)):
+            return str(value)
+        return json.dumps(value, ensure_ascii=False)
+
+    return (*(text(properties.get(name)) for name in names), text(lat), text(lon))
+
+
 def read_xlsx_table(path: Path, label: str, sheet: str | None = None, header_row: int = 1,
-                    header_rows: int = 1) -> SourceTable:
+                    header_rows: int = 1, last_row: int | None = None) -> SourceTable:
     """Read one sheet of a workbook; merged header cells count for every column they span."""
     import zipfile
 
@@ -193,7 +250,7 @@ def read_xlsx_table(path: Path, label: str, sheet: str | None = None, header_row
     title = sheet if sheet is not None else titles[0]
     records = [SourceRow(i + 1, row) for i, row in enumerate(sheets[title])]
     sheet_label = f"{label}[{title}]"
-    header, rows = _split_header(records, header_row, header_rows, sheet_label)
+    header, rows = _split_header(records, header_row, header_rows, sheet_label, last_row)
     return SourceTable(sheet_label, None, header, rows)
 
 
@@ -239,12 +296,12 @@ def _cell_text(cell: object) -> str:
     return str(value)
 
 
-def _split_header(records: Sequence[SourceRow], header_row: int, header_rows: int,
-                  label: str) -> tuple[tuple[str, ...], tuple[SourceRow, ...]]:
-    """Take the header rows (ending at ``header_row``); the rest, minus blank rows, is data."""
+def _split_header(records: Sequence[SourceRow], header_row: int, header_rows: int, label: str,
+                  last_row: int | None = None) -> tuple[tuple[str, ...], tuple[SourceRow, ...]]:
+    """Take the header rows (ending at ``header_row``); the rest up to ``last_row``, minus blank rows, is data."""
     stream = iter(records)
     header = _take_header(stream, header_row, header_rows, label)
-    return header, tuple(_data_rows(stream))
+    return header, tuple(_data_rows(stream, last_row))
 
 
 def _take_header(records: Iterator[SourceRow], header_row: int, header_rows: int, label: str) -> tuple[str, ...]:
@@ -265,9 +322,13 @@ def _take_header(records: Iterator[SourceRow], header_row: int, header_rows: int
     return tuple(_join_header([p[i] if i < len(p) else "" for p in parts]) for i in range(width))
 
 
-def _data_rows(records: Iterator[SourceRow]) -> Iterator[SourceRow]:
-    """The records after the header, minus blank ones."""
-    return (r for r in records if any(cell.strip() for cell in r.cells))
+def _data_rows(records: Iterator[SourceRow], last_row: int | None = None) -> Iterator[SourceRow]:
+    """The records after the header, up to ``last_row`` (a sheet's next table starts after it), minus blank ones."""
+    for record in records:
+        if last_row is not None and record.line > last_row:
+            return
+        if any(cell.strip() for cell in record.cells):
+            yield record
 
 
 def _join_header(parts: Sequence[str]) -> str:

@@ -61,11 +61,14 @@ class SourceEntry(_Strict):
     dataset: str = Field(description="the target standard set's published id, e.g. aed-locations")
     file: str = Field(min_length=1, description="path relative to the root")
     root: Literal["landing", "realdata"] = "landing"
-    format: Literal["csv", "xlsx"] = "csv"
+    format: Literal["csv", "xlsx", "geojson"] = "csv"
     encoding: Literal["auto", "utf-8", "utf-8-sig", "cp932"] = "auto"
     sheet: str | None = None
     header_row: int = Field(default=1, ge=1)
     header_rows: int = Field(default=1, ge=1, le=5)
+    last_row: int | None = Field(default=None, ge=2, description="the table's last row (several tables in one sheet)")
+    date_format: str | None = Field(default=None, description="a strptime format for dates, e.g. %m/%d/%Y")
+    zero_coordinates: Literal["reject", "missing"] = "reject"
     layout: Literal["current", "legacy", "custom"] = "current"
     columns: dict[str, str] = Field(default_factory=dict)
     fixed: dict[str, str] = Field(default_factory=dict)
@@ -76,6 +79,13 @@ class SourceEntry(_Strict):
     def _slug(cls, value: str) -> str:
         if not _SLUG.match(value):
             raise ValueError(f"a lowercase slug such as shinjuku-aed; found {value!r}")
+        return value
+
+    @field_validator("date_format")
+    @classmethod
+    def _a_date_format(cls, value: str | None) -> str | None:
+        if value is not None and not all(directive in value for directive in ("%Y", "%m", "%d")):
+            raise ValueError(f"a strptime format with %Y, %m and %d such as %m/%d/%Y; found {value!r}")
         return value
 
     @field_validator("fixed", mode="before")

@@ -33,6 +33,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 _EXPECTED = {
     "csv": "a CSV text file (UTF-8 or Shift_JIS) with a header row",
     "xlsx": "an Excel workbook (.xlsx, a ZIP archive)",
+    "geojson": "a GeoJSON FeatureCollection (JSON text)",
 }
 
 
@@ -64,3 +65,6 @@ def check_kind(path: Path, label: str, declared: str) -> None:
         return
     if found is not None:
         raise SourceFormatError(SourceLocation(label, 1), _EXPECTED[declared], value=found)
+    if declared == "geojson" and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        raise SourceFormatError(SourceLocation(label, 1), _EXPECTED[declared],
+                                value="text that is not a JSON object (a CSV declared as geojson?)")
