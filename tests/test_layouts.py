@@ -18,7 +18,7 @@ import pytest
 from pipelines.parsers.errors import SourceFormatError
 from pipelines.standard.ingest import read_source
 from pipelines.standard.mapping import MappedSource, map_table
-from pipelines.standard.registry import Publisher, Source, SourceEntry
+from pipelines.standard.registry import Publisher, Source, SourceEntry, realdata_dir
 from pipelines.standard.spec import load_spec
 
 SPEC = load_spec()
@@ -120,3 +120,33 @@ def test_an_id_template_makes_ids_that_restart_per_town_unique(tmp_path: Path) -
     templated = _mapped(tmp_path, data, layout="custom",
                         columns={"ID": "{町名}-{番号}", "名称": "名称", "緯度": "緯度", "経度": "経度"})
     assert _values(templated, "ID") == ["歌舞伎町-1", "四谷-1"] and not templated.quarantined_lines
+
+
+def test_a_long_format_population_table_is_pivoted_into_the_age_bands() -> None:
+    """敦賀市's 年齢別人口 (../shared/realdata): a row per year and single age, plus a total row per year."""
+    path = realdata_dir() / "population" / "tsuruga_population_statistics.csv"
+    entry = SourceEntry(
+        id="tsuruga-population", dataset="population-by-area-and-age", root="realdata",
+        file="population/tsuruga_population_statistics.csv", layout="custom",
+        long={"by": ["調査年", "市区町村名", "町丁字コード", "大字・町名", "字・丁目名"], "age_from": "最少年齢",
+              "age_to": "最大年齢", "male": "男性人口", "female": "女性人口"},
+        # the tables are yearly; the entry names the day they count (the census convention: 1 October)
+        columns={"調査年月日": "{調査年}-10-01", "地域名": "{市区町村名}{大字・町名}{字・丁目名}", "地域コード": "町丁字コード"})
+    source = Source(entry, Publisher(code="182028", name="福井県敦賀市"), "CC-BY-4.0", path)
+    mapped = map_table(source, read_source(source, Path("/nonexistent"), realdata_dir()),
+                       SPEC.get("population-by-area-and-age"))
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    totals = {r["調査年"]: r for r in records if r["最少年齢"] == "0" and not r["最大年齢"]}  # the publisher's own
+    assert len(mapped.rows) == len(totals) == 16 and not mapped.quarantined_lines
+    row = dict(zip(mapped.columns, next(values for _, values in mapped.rows if values[3] == "2010-10-01")))
+    assert row["地域名"] == "敦賀市"
+    assert (row["総人口"], row["男性"], row["女性"]) == (totals["2010"]["人口"], totals["2010"]["男性人口"],
+                                                   totals["2010"]["女性人口"])  # sums of the ages = their total
+    young = sum(int(r["男性人口"]) for r in records if r["調査年"] == "2010" and r["最大年齢"]
+                and int(r["最大年齢"]) <= 4)
+    old = sum(int(r["女性人口"]) for r in records if r["調査年"] == "2010" and int(r["最少年齢"]) >= 85)
+    assert (row["0-4歳の男性"], row["85歳以上の女性"]) == (str(young), str(old))
+    skipped = [i for i in mapped.issues if i.reason == "not_pivoted"]
+    assert len(skipped) == 16 and "all-ages total row" in skipped[0].message  # said, never silently dropped

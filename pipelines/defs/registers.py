@@ -38,7 +38,7 @@ LANDING_FOLDER = "municipal"
 REGISTERS_CODE_VERSION = code_version("pipelines/standard/ingest.py", "pipelines/standard/mapping.py",
                                       "pipelines/standard/normalise.py", "pipelines/standard/readers.py",
                                       "pipelines/standard/registry.py", "pipelines/standard/sniff.py", "pipelines/standard/spec.py",
-                                      "pipelines/standard/spool.py",
+                                      "pipelines/standard/pivot.py", "pipelines/standard/spool.py",
                                       "pipelines/standard/tables.py", "pipelines/standard/standard_datasets.yaml",
                                       "pipelines/warehouse.py")
 CATALOGUE_CODE_VERSION = code_version("pipelines/standard/catalogue.py")

@@ -23,6 +23,7 @@ from pipelines.standard.normalise import Normalised, check_digit, coordinates, n
 from pipelines.standard.readers import SourceRow, SourceTable
 from pipelines.standard.registry import Source
 from pipelines.standard.spec import SpecColumn, StandardSet
+from pipelines.standard.pivot import pivot_long
 from pipelines.standard.spool import RowSpool, Spool
 
 #: Kinds whose bad values make a row non-conformant: a wrong code, date or position would
@@ -37,7 +38,7 @@ _CACHE_LIMIT = 1 << 14
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 #: Every reason an issue can give (docs/standard-sets.md explains each; a test keeps them in step).
 ISSUE_REASONS = ("bad_value", "bad_coordinates", "wrong_publisher", "duplicate_id", "ragged_row",
-                 "source_skipped", "repaired", "bad_header", "control_characters")
+                 "source_skipped", "repaired", "bad_header", "control_characters", "not_pivoted")
 REQUIRED = "必須"
 #: C0/C1 control characters other than tab, newline and carriage return (NUL, BEL, ESC, DEL …):
 #: invisible in a spreadsheet, they break terminals, XML and the systems that read our files.
@@ -297,6 +298,9 @@ def map_table(source: Source, table: SourceTable, standard: StandardSet,
     One pass because ``table.rows`` may be a stream; rows and issues spool to ``spool_dir`` when
     many. On any error the spooled part is deleted before the error goes on.
     """
+    notes = []
+    if source.entry.long is not None:
+        table, notes = pivot_long(table, source.entry.long, standard, source.entry.header_row)
     plan, unmapped = column_plan(source, table, standard)
     duplicates = _duplicates(table)
     _refuse_ambiguous_names(plan, table, source, duplicates)
@@ -304,6 +308,8 @@ def map_table(source: Source, table: SourceTable, standard: StandardSet,
     mapped = MappedSource(source, table.label, table.encoding, standard.column_names, spool_dir,
                           unmapped_source_columns=unmapped,
                           id_column=plan["ID"].first_column if "ID" in plan else None)
+    mapped.issues.extend(Issue("warning", "not_pivoted", n.line, n.column, n.column_name, n.value, n.message)
+                         for n in notes)
     try:
         _map_rows(mapped, plan, table, standard, source, from_file, duplicates)
     except BaseException:

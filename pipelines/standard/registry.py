@@ -54,6 +54,16 @@ class Publisher(_Strict):
         return text
 
 
+class LongLayout(_Strict):
+    """A long-format population table: one row per area × age band (see pipelines/standard/pivot.py)."""
+
+    by: list[str] = Field(min_length=1, description="the columns that name one area (and survey): a row of the set each")
+    age_from: str = Field(description="the column of the row's first age")
+    age_to: str = Field(description="the column of its last age (blank: and over)")
+    male: str
+    female: str
+
+
 class SourceEntry(_Strict):
     """One file of one publisher, and how its columns become a standard set's columns."""
 
@@ -69,6 +79,7 @@ class SourceEntry(_Strict):
     last_row: int | None = Field(default=None, ge=2, description="the table's last row (several tables in one sheet)")
     date_format: str | None = Field(default=None, description="a strptime format for dates, e.g. %m/%d/%Y")
     zero_coordinates: Literal["reject", "missing"] = "reject"
+    long: LongLayout | None = None
     layout: Literal["current", "legacy", "custom"] = "current"
     columns: dict[str, str] = Field(default_factory=dict)
     fixed: dict[str, str] = Field(default_factory=dict)
