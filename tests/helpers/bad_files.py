@@ -135,6 +135,8 @@ CASES: tuple[Case, ...] = (
     Case("extreme_numbers", _lines(row(160, lat="1e308"), row(161, lon="-99999999999999999999"), row(162)),
          ("rows", ("bad_value",))),
     Case("impossible_times", _lines(row(170, opens="25:61"), row(171)), ("rows", ("bad_value",))),
+    Case("dms_coordinates", _lines(row(220, lat="35°41′37″", lon="139°42′12″"), row(221, lat="35度41分37秒"), row(222)),
+         ("rows", ("bad_value",))),
     Case("swapped_coordinates", _lines(row(180, lat="139.7034", lon="35.6938"), row(181)), ("rows", ("bad_value",))),
     Case("another_publishers_rows", _lines(row(190, code="132012"), row(191)), ("rows", ("wrong_publisher",))),
     Case("duplicate_ids_in_file", _lines(row(200), row(200), row(201)), ("rows", ("duplicate_id",))),
