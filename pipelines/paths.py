@@ -78,12 +78,15 @@ class DataHome:
         return self.warehouse.with_name(self.warehouse.name + ".tmp")
 
     def duckdb_settings(self) -> dict[str, str]:
-        """What every DuckDB connection of a build runs with: a memory ceiling, and spill under the data directory.
+        """What every DuckDB connection of a build runs with: a memory ceiling.
 
         ``TDPF_DUCKDB_MEMORY_LIMIT`` (default 512MB) bounds DuckDB's buffers; work larger than that
-        spills to :attr:`spill` instead of growing the process. dbt's profile reads the same variable.
+        spills to DuckDB's default temp directory, the database path + ``.tmp`` (:attr:`spill`),
+        which is under the data directory already. It is not set explicitly: dbt-duckdb applies a
+        profile's settings on every connection, and DuckDB refuses to set ``temp_directory`` again
+        once something has spilled. dbt's profile reads the same variable.
         """
-        return {"memory_limit": duckdb_memory_limit(), "temp_directory": str(self.spill)}
+        return {"memory_limit": duckdb_memory_limit()}
 
     def ensure(self) -> "DataHome":
         """Create the directories and the Dagster instance config (idempotent)."""

@@ -147,7 +147,6 @@ def profile_text(home: DataHome) -> str:
         f'      path: "{warehouse}"\n      threads: 1\n'
         "      settings:\n"
         f"        memory_limit: \"{{{{ env_var('TDPF_DUCKDB_MEMORY_LIMIT', '{DEFAULT_DUCKDB_MEMORY_LIMIT}') }}}}\"\n"
-        f'        temp_directory: "{warehouse}.tmp"\n'
     )
 
 
