@@ -22,7 +22,7 @@ import duckdb
 from catalog_api.release_contract import HeldBackPublisher, QualityFailure, QualitySummary
 from pipelines.dbt_results import AUDIT_SCHEMA, RESULTS_TABLE, DbtTestOutcome
 from pipelines.memory import release_memory
-from pipelines.quality.frames import plan_frames, read_frame
+from pipelines.quality.frames import merge_outcomes, plan_frames, read_frames, rules_for_pieces
 from pipelines.quality.gx_runner import RuleOutcome, validate
 from pipelines.quality.suites import Suite
 
@@ -186,19 +186,24 @@ def evaluate(conn: duckdb.DuckDBPyConnection, suite: Suite, relation: str, model
              context: Any | None = None) -> Verdict:
     """Run the dataset's gate: GX on the table's rows, plus dbt's recorded test results.
 
-    GX sees the table as one frame, or as column slices when it is large (``quality/frames.py``);
+    GX sees the table as one frame, or in bounded pieces when it is large (``quality/frames.py``);
     each rule's outcome is the same either way.
     """
     columns = [row[0] for row in conn.execute(f"DESCRIBE {relation}").fetchall()]
     row_count = int(conn.execute(f"SELECT count(*) FROM {relation}").fetchone()[0])
     outcomes: dict[str, RuleOutcome] = {}
     for plan in plan_frames(suite.rules, columns, row_count, suite.partition_column):
-        frame = read_frame(conn, relation, plan)
-        for outcome in validate(frame, replace(suite, rules=plan.rules), context):
+        pieces = replace(suite, rules=rules_for_pieces(plan))
+        parts: dict[str, list[RuleOutcome]] = {}
+        for frame in read_frames(conn, relation, plan, row_count):
+            for outcome in validate(frame, pieces, context):
+                parts.setdefault(outcome.name, []).append(outcome)
+            del frame  # before the next frame is read: one frame at a time
+            release_memory()
+        for rule in plan.rules:
+            outcome = merge_outcomes(rule, parts[rule.name]) if plan.pieces else parts[rule.name][0]
             # a schema rule saw the column names only; it speaks for every row, as on the whole table
-            outcomes[outcome.name] = outcome if plan.rows else replace(outcome, element_count=row_count)
-        del frame  # before the next frame is read: one frame at a time
-    release_memory()
+            outcomes[rule.name] = outcome if plan.rows else replace(outcome, element_count=row_count)
     checks = gx_checks([outcomes[r.name] for r in suite.rules]) + dbt_checks(read_dbt_outcomes(conn, models))
     seen: tuple[str, ...] = ()
     if suite.partition_column in columns:

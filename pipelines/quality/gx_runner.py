@@ -49,6 +49,7 @@ class RuleOutcome:
     #: (a table-wide rule — a row count, a mean — or a row without a partition is nobody's in particular)
     attributed: bool = False
     partition_samples: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    missing_count: int = 0  # rows a map rule did not judge (null): ``mostly`` is a share of the others
 
     @property
     def blocking(self) -> bool:
@@ -186,7 +187,7 @@ def _outcome(item: Any, rule: ExpectationRule, frame: Any, partition_column: str
                                 if not _missing(v))[:SAMPLE_SIZE],
         notes=rule.notes, kwargs=rule.kwargs, observed=_plain(detail.get("observed_value")),
         partitions=partitions, error=error, attributed=attributed and not error and not item.success,
-        partition_samples=samples,
+        partition_samples=samples, missing_count=int(detail.get("missing_count") or 0),
     )
 
 
