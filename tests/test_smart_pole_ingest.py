@@ -123,3 +123,18 @@ def test_reloading_a_day_replaces_exactly_that_day(landing: Path, tmp_path: Path
     assert con.execute("SELECT count(*) FROM raw.smart_pole_readings WHERE partition_day = ?", [DAY]).fetchone()[0] == first
     assert con.execute("SELECT * FROM raw.smart_pole_readings WHERE partition_day = ? ORDER BY ALL", [other]).fetchall() == before_other
     assert days_with_files(landing / "feeds") == [DAY, other]
+
+
+def test_a_file_that_is_not_shift_jis_is_rejected_whole_at_its_line_and_column(landing: Path, tmp_path: Path) -> None:
+    bad = _write_csv(landing, DAY, "DEV-Y", ["2026/11/02 00:00,DEV-Y,12.5,60.1,1013.2,0,45.2,8.1,0,1,3"])
+    bad.write_bytes(bad.read_bytes() + b"2026/11/02 00:01,DEV-Y,\x82\xff,60.1\r\n")  # 0x82 0xFF is no CP932 character
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    stats = load_days(con, landing, [DAY], scratch=tmp_path / "scratch")
+    assert stats.rejects["bad_file"] == 1
+    ((source, detail),) = con.execute(
+        "SELECT source_file, detail FROM raw.smart_pole_rejects WHERE reason = 'bad_file'").fetchall()
+    assert source == f"feeds/csv_sjis/{DAY}/DEV-Y.csv" and detail.startswith(f"{source}:3:24: "), detail
+    assert con.execute("SELECT count(*) FROM raw.smart_pole_readings WHERE device_id = 'DEV-A'").fetchone()[0] > 0
+    assert list((tmp_path / "scratch").iterdir()) == []  # the UTF-8 copies are gone
+    assert "encodings" not in {r[0] for r in con.execute(
+        "SELECT extension_name FROM duckdb_extensions() WHERE loaded").fetchall()}

@@ -105,7 +105,7 @@ def smart_pole_readings(
     for day, version in readings_versions(tdpf.home, days).items():
         context.add_asset_metadata({INPUT_VERSION: version}, partition_key=day)
     with duckdb.get_connection() as conn:
-        stats = load_days(conn, smart_pole_landing(tdpf.home), days)
+        stats = load_days(conn, smart_pole_landing(tdpf.home), days, scratch=tdpf.home.tmp)
         described = table_metadata(conn, "raw.smart_pole_readings")
     context.log.info(
         f"{stats.readings} readings, {sum(stats.rejects.values())} rejects from "

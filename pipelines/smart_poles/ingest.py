@@ -1,8 +1,8 @@
 """Vendor feed files of some JST days → ``raw.smart_pole_readings`` and ``raw.smart_pole_rejects``.
 
-Everything is read by DuckDB's own readers (``read_csv`` with the encodings extension for
-Shift_JIS, ``read_json_objects`` for NGSI-v2 arrays, line-wise JSON for JSON Lines) and
-reshaped in SQL, never row by row in Python. Every value that cannot be used becomes a reject
+Everything is read by DuckDB's own readers (``read_csv`` for the CSV, once Python's CP932 codec
+has made a UTF-8 copy of each Shift_JIS file; ``read_json_objects`` for NGSI-v2 arrays, line-wise
+JSON for JSON Lines) and reshaped in SQL, never row by row in Python. Every value that cannot be used becomes a reject
 row with a reason code, the file and the line; nothing is dropped silently. A load replaces
 exactly the days it is given, in one transaction.
 """
@@ -10,6 +10,8 @@ exactly the days it is given, in one transaction.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.duckdb_extensions import load_extensions
+from pipelines.parsers.errors import SourceFormatError
+from pipelines.standard.readers import encoding_of
 from pipelines.smart_poles.formats import (
     CSV_COLUMNS,
     CSV_DEVICE_COLUMN,
@@ -131,7 +134,7 @@ def _csv_query(conn: duckdb.DuckDBPyConnection, files: Sequence[Path]) -> str:
     against coverage; it is not a value to reject."""
     conn.execute(
         f"""CREATE OR REPLACE TEMP TABLE _csv AS
-        SELECT * FROM read_csv({_sql_list(files)}, encoding = 'shift_jis', header = true,
+        SELECT * FROM read_csv({_sql_list(files)}, header = true,
                                all_varchar = true, filename = true, union_by_name = true,
                                delim = ',', quote = '"', strict_mode = false) WITH ORDINALITY"""
     )
@@ -248,6 +251,30 @@ def _parse_format(conn: duckdb.DuckDBPyConnection, fmt: str, files: Sequence[Pat
     )
 
 
+def utf8_copies(files: Sequence[Path], landing: Path, scratch: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """UTF-8 copies of Shift_JIS (CP932) feed files, at their landing paths under ``scratch``; and the
+    files that are not CP932, each with its located error.
+
+    Why not DuckDB's encodings extension: loading it costs ~330 MB of resident memory for the rest of
+    the process (every converter's tables), and a build runs in one long-lived process. Python's
+    codec costs nothing until used, and names the line and column of a bad byte.
+    """
+    copies, bad = [], []
+    for path in files:
+        label = str(path.relative_to(landing))
+        try:
+            encoding = encoding_of(path, label, "cp932")
+        except SourceFormatError as exc:
+            bad.append((path, str(exc)))
+            continue
+        copy = scratch / label
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        with path.open(encoding=encoding, newline="") as src, copy.open("w", encoding="utf-8", newline="") as dst:
+            shutil.copyfileobj(src, dst)
+        copies.append(copy)
+    return copies, bad
+
+
 def _parse_with_fallback(
     conn: duckdb.DuckDBPyConnection, fmt: str, files: Sequence[Path]
 ) -> tuple[list[str], list[tuple[Path, str]]]:
@@ -268,9 +295,20 @@ def _parse_with_fallback(
     return tables, bad
 
 
-def load_days(conn: duckdb.DuckDBPyConnection, landing: Path, days: Sequence[date]) -> LoadStats:
-    """Replace the readings and rejects of ``days`` with what the feed files say, atomically."""
-    load_extensions(conn, "encodings")
+def load_days(conn: duckdb.DuckDBPyConnection, landing: Path, days: Sequence[date],
+              scratch: Path | None = None) -> LoadStats:
+    """Replace the readings and rejects of ``days`` with what the feed files say, atomically.
+
+    ``scratch`` (the system's temporary folder when None) holds the UTF-8 copies of the Shift_JIS
+    files while they are read.
+    """
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="feeds-", dir=scratch) as copies:
+        return _load_days(conn, landing, days, Path(copies))
+
+
+def _load_days(conn: duckdb.DuckDBPyConnection, landing: Path, days: Sequence[date], copies: Path) -> LoadStats:
     feeds = landing / "feeds"
     conn.execute("CREATE SCHEMA IF NOT EXISTS raw")
     conn.execute(READINGS_DDL)
@@ -285,11 +323,16 @@ def load_days(conn: duckdb.DuckDBPyConnection, landing: Path, days: Sequence[dat
     for fmt in FORMATS:
         files = feed_files(feeds, fmt, days)
         file_counts[fmt] = len(files)
+        if fmt == "csv_sjis":
+            files, undecodable = utf8_copies(files, landing, copies)
+            unreadable.extend((fmt, path, message) for path, message in undecodable)
         if files:
             tables, bad = _parse_with_fallback(conn, fmt, files)
             parsed.extend(tables)
             unreadable.extend((fmt, path, message) for path, message in bad)
-    source = f"replace(filename, {_sql_str(prefix)}, '')"
+    # a copy sits at its file's landing path under the copies folder: either prefix leaves that path
+    copies_prefix = str(copies).rstrip("/") + "/"
+    source = f"replace(replace(filename, {_sql_str(prefix)}, ''), {_sql_str(copies_prefix)}, '')"
     in_days = f"list_contains({day_sql}, strftime(partition_day, '%Y-%m-%d'))"
     conn.execute("BEGIN TRANSACTION")
     try:
@@ -311,7 +354,8 @@ def load_days(conn: duckdb.DuckDBPyConnection, landing: Path, days: Sequence[dat
         for fmt, path, message in unreadable:
             conn.execute(
                 "INSERT INTO raw.smart_pole_rejects VALUES (?, ?, ?, 0, NULL, NULL, 'bad_file', ?)",
-                [date.fromisoformat(path.parent.name), fmt, str(path.relative_to(landing)), message],
+                [date.fromisoformat(path.parent.name), fmt,
+                 str(path.relative_to(copies if path.is_relative_to(copies) else landing)), message],
             )
         conn.execute("COMMIT")
     except Exception:

@@ -19,11 +19,12 @@ from pathlib import Path
 import duckdb
 
 from pipelines.parsers.errors import SourceFormatError, SourceLocation, ValueFormatError
-from pipelines.standard.normalise import Normalised, check_digit, coordinates, normalise
+from pipelines.standard.normalise import Normalised, check_digit, check_pair, normalise
 from pipelines.standard.readers import SourceRow, SourceTable
 from pipelines.standard.registry import Source
 from pipelines.standard.spec import SpecColumn, StandardSet
 from pipelines.standard.pivot import pivot_long
+from pipelines.standard.repeats import repeated_keys
 from pipelines.standard.spool import RowSpool, Spool
 
 #: Kinds whose bad values make a row non-conformant: a wrong code, date or position would
@@ -156,24 +157,29 @@ def quarantine_repeated_ids(mapped: Sequence[MappedSource]) -> None:
     same mistake (an ID is the publisher's key for the thing), and letting both through would fail
     the set's uniqueness check for every publisher. The first file in registry order keeps the ID.
     """
-    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    by_set: dict[str, list[MappedSource]] = {}
     for m in mapped:
-        if "ID" not in m.columns:
-            continue
-        at = m.columns.index("ID")
-        repeated = []
-        for line, values in m.rows:
-            identifier = values[at]
-            first = seen.get((m.source.dataset, identifier)) if identifier else None
-            if first is not None and first[0] != m.label:
-                m.issues.append(Issue("error", "duplicate_id", line, m.id_column, "ID", identifier,
-                                      f"ID {identifier!r} is already used by {first[0]} line {first[1]} "
-                                      "(another file of the same publisher)"))
-                m.quarantined_lines.append(line)
-                repeated.append(line)
-            elif identifier:
-                seen.setdefault((m.source.dataset, identifier), (m.label, line))
-        m.rows.drop_lines(repeated)
+        if "ID" in m.columns:
+            by_set.setdefault(m.source.dataset, []).append(m)
+    for files in by_set.values():
+        if len(files) > 1:  # repeats within a file were quarantined by map_table
+            _quarantine_repeats(files)
+
+
+def _quarantine_repeats(files: Sequence[MappedSource]) -> None:
+    """Quarantine each row of ``files`` (one set's) whose ID an earlier row has (see ``repeats.py``)."""
+    repeated: dict[int, list[int]] = {}
+    at = files[0].columns.index("ID")
+    for r in repeated_keys([m.rows for m in files], at, files[0].spool_dir):
+        m = files[r.file]
+        where = (f"line {r.first_line}" if r.first_file == r.file
+                 else f"{files[r.first_file].label} line {r.first_line} (another file of the same publisher)")
+        m.issues.append(Issue("error", "duplicate_id", r.line, m.id_column, "ID", r.key,
+                              f"ID {r.key!r} is already used by {where}"))
+        m.quarantined_lines.append(r.line)
+        repeated.setdefault(r.file, []).append(r.line)
+    for number, lines in repeated.items():
+        files[number].rows.drop_lines(lines)
 
 
 def _key(name: str) -> str:
@@ -312,6 +318,8 @@ def map_table(source: Source, table: SourceTable, standard: StandardSet,
                          for n in notes)
     try:
         _map_rows(mapped, plan, table, standard, source, from_file, duplicates)
+        if "ID" in mapped.columns:
+            _quarantine_repeats([mapped])
     except BaseException:
         mapped.discard()
         raise
@@ -326,9 +334,7 @@ def _map_rows(mapped: MappedSource, plan: dict[str, Cell], table: SourceTable, s
     required_cells = [plan[n] for n in from_file]
     any_required = False
     rows_seen = 0
-    id_at = standard.column_names.index("ID") if "ID" in standard.column_names else None
-    first_line_of_id: dict[str, int] = {}
-    compiled = compile_plan(standard, plan)
+    compiled = compile_plan(standard, plan, source)
     for row in table.rows:
         rows_seen += 1
         if unnamed - filled:
@@ -336,13 +342,6 @@ def _map_rows(mapped: MappedSource, plan: dict[str, Cell], table: SourceTable, s
         if not any_required:
             any_required = any(cell.text(row.cells).strip() for cell in required_cells)
         values, issues = _normalise_row(row, plan, standard, table, source, compiled)
-        identifier = values[id_at] if id_at is not None else None
-        if identifier and not any(i.severity == "error" for i in issues):
-            if identifier in first_line_of_id:
-                issues.append(Issue("error", "duplicate_id", row.line, plan["ID"].first_column, "ID", identifier,
-                                    f"ID {identifier!r} is already used by line {first_line_of_id[identifier]}"))
-            else:
-                first_line_of_id[identifier] = row.line
         mapped.issues.extend(issues)
         if any(i.severity == "error" for i in issues):
             mapped.quarantined_lines.append(row.line)
@@ -355,30 +354,42 @@ def _map_rows(mapped: MappedSource, plan: dict[str, Cell], table: SourceTable, s
 def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet, table: SourceTable,
                    source: Source, compiled: Compiled) -> tuple[tuple[str | None, ...], list[Issue]]:
     issues: list[Issue] = []
-    values: list[str | None] = []
-    extra = [c for c in row.cells[len(table.header):] if c.strip()]
+    values: list[str | None] = [None] * len(compiled.columns)
+    cells, line = row.cells, row.line
+    extra = [c for c in cells[len(table.header):] if c.strip()]
     if extra:
         issues.append(Issue("error", "ragged_row", row.line, len(table.header) + 1, None, extra[0],
                             f"expected at most {len(table.header)} cells as in the header; found {len(row.cells)}"))
     defaults = {PUBLISHER_CODE: source.publisher.code, PUBLISHER_NAME: source.publisher.name}
-    controls = _CONTROL.search("".join(row.cells)) is not None  # one search per row; most rows have none
+    controls = _CONTROL.search("".join(cells)) is not None  # one search per row; most rows have none
     unknown_point = source.entry.zero_coordinates == "missing" and _zero_point(row, plan, standard, issues)
     date_format = source.entry.date_format
-    for column, cell, cache in compiled:
-        raw = cell.text(row.cells) if cell else ""
+    count = len(cells)
+    # the common case inline: one source cell, a value seen before, nothing repaired — one dict lookup
+    for k, index, cache in () if controls else compiled.plain:
+        raw = cells[index] if index is not None and index < count else ""
+        result = cache.get(raw)
+        if result is None or result.repairs:
+            column, cell, _ = compiled.columns[k]
+            values[k] = _normalise_cell(column, raw, cell, line, issues, cache)
+        else:
+            values[k] = result.value
+    for k in compiled.every if controls else compiled.special:
+        column, cell, cache = compiled.columns[k]
+        raw = cell.text(cells) if cell else ""
         if controls or (cell is not None and cell.single is None):
-            raw = _without_controls(raw, column.name, row.line, cell, issues)
+            raw = _without_controls(raw, column.name, line, cell, issues)
         if column.name in defaults and not raw.strip():
             raw = defaults[column.name]  # the publisher is known from the registry even when the cell is blank
         if column.kind == "lg_code":
-            raw = _publishers_own_code(raw, source.publisher.code, column.name, row.line, cell, issues)
+            raw = _publishers_own_code(raw, source.publisher.code, column.name, line, cell, issues)
         if unknown_point and column.kind in ("latitude", "longitude"):
             raw = ""
         if date_format and column.kind == "date" and raw.strip():
-            raw = _declared_date(raw, date_format, column.name, row.line, cell, issues)
-        values.append(_normalise_cell(column, raw, cell, row.line, issues, cache))
-    _check_pair(standard, values, plan, row.line, issues)
-    _check_publisher(values, standard, plan, row.line, source, issues)
+            raw = _declared_date(raw, date_format, column.name, line, cell, issues)
+        values[k] = _normalise_cell(column, raw, cell, line, issues, cache)
+    _check_pair(standard, values, plan, line, issues)
+    _check_publisher(values, standard, plan, line, source, issues)
     return tuple(values), issues
 
 
@@ -449,13 +460,42 @@ def _publishers_own_code(raw: str, code: str, name: str, line: int, cell: Cell |
     return raw
 
 
-#: A set's columns, each with where its text comes from and its normalised-value cache.
-Compiled = list[tuple[SpecColumn, "Cell | None", dict[str, Normalised]]]
+@dataclass(frozen=True)
+class Compiled:
+    """A set's columns for one file, each with where its text comes from and its normalised-value cache.
+
+    Worked out once per file, not once per cell: ``plain`` columns are read straight from one source
+    cell (or from none); ``special`` ones need a step first (a default, a publisher's code, a
+    declared date format, a template, a zero meaning unknown). A row with control characters takes
+    the careful path for ``every`` column.
+    """
+
+    columns: list[tuple[SpecColumn, Cell | None, dict[str, Normalised]]]
+    plain: list[tuple[int, int | None, dict[str, Normalised]]]  # (position, source cell, cache)
+    special: list[int]
+
+    @property
+    def every(self) -> range:
+        return range(len(self.columns))
 
 
-def compile_plan(standard: StandardSet, plan: dict[str, Cell]) -> Compiled:
-    """Looked up once per file, not once per cell."""
-    return [(c, plan.get(c.name), _column_cache(c)) for c in standard.columns]
+def compile_plan(standard: StandardSet, plan: dict[str, Cell], source: Source) -> Compiled:
+    """The set's columns for a file of ``source`` (see :class:`Compiled`)."""
+    columns = [(c, plan.get(c.name), _column_cache(c)) for c in standard.columns]
+    plain, special = [], []
+    for k, (column, cell, cache) in enumerate(columns):
+        if _needs_steps(column, cell, source):
+            special.append(k)
+        else:
+            plain.append((k, cell.single if cell is not None else None, cache))
+    return Compiled(columns, plain, special)
+
+
+def _needs_steps(column: SpecColumn, cell: Cell | None, source: Source) -> bool:
+    entry = source.entry
+    return ((cell is not None and cell.single is None) or column.name in (PUBLISHER_CODE, PUBLISHER_NAME)
+            or column.kind == "lg_code" or (bool(entry.date_format) and column.kind == "date")
+            or (entry.zero_coordinates == "missing" and column.kind in ("latitude", "longitude")))
 
 
 def _column_cache(column: SpecColumn) -> dict[str, Normalised]:
@@ -490,7 +530,7 @@ def _normalise_cell(column: SpecColumn, raw: str, cell: Cell | None, line: int, 
 
 def _check_pair(standard: StandardSet, values: list[str | None], plan: dict[str, Cell], line: int,
                 issues: list[Issue]) -> None:
-    """Latitude and longitude are checked together: a swapped pair is only visible as a pair."""
+    """Latitude and longitude are checked together: half a point is no point (a swap is named cell by cell)."""
     if standard.geometry is None:
         return
     pair = (standard.geometry.latitude, standard.geometry.longitude)
@@ -501,7 +541,7 @@ def _check_pair(standard: StandardSet, values: list[str | None], plan: dict[str,
     if values[lat_i] is None and values[lon_i] is None:
         return
     try:
-        values[lat_i], values[lon_i] = coordinates(values[lat_i], values[lon_i])
+        check_pair(values[lat_i], values[lon_i])  # each value is already normalised as 緯度 or 経度
     except ValueFormatError as exc:
         cell = plan.get(standard.geometry.latitude)
         issues.append(Issue("error", "bad_coordinates", line, cell.first_column if cell else None,

@@ -718,9 +718,16 @@ def coordinates(lat: str | None, lon: str | None) -> tuple[str | None, str | Non
         raise ValueFormatError(_SWAPPED_EXPECTED, pair)
     a = coordinate(lat, "latitude").value
     b = coordinate(lon, "longitude").value
-    if (a is None) != (b is None):
-        raise ValueFormatError("both 緯度 (latitude) and 経度 (longitude), or neither — only one was given", pair)
+    check_pair(a, b)
     return a, b
+
+
+def check_pair(lat: str | None, lon: str | None) -> None:
+    """Both or neither: half a point is no point. What is left of :func:`coordinates` once each value
+    was normalised as its own kind (each within Japan, so a swap was already named there)."""
+    if (lat is None) != (lon is None):
+        raise ValueFormatError("both 緯度 (latitude) and 経度 (longitude), or neither — only one was given",
+                               f"緯度={lat!r}, 経度={lon!r}")
 
 
 # --------------------------------------------------------------------------------------

@@ -82,6 +82,19 @@ class Spool:
         self.spilled += len(self.buffer)
         self.buffer = []
 
+    def flush(self) -> None:
+        """Write the tuples still in memory to the file too (for a reader of the file alone)."""
+        if self.buffer:
+            self._spill()
+
+    def scan(self, types: Sequence[str]) -> tuple[str, list[Any]]:
+        """A query over the spilled tuples (columns ``c0 …``, typed ``types``), dropped ones left out; its parameters."""
+        columns = ", ".join(f"'c{i}': '{t}'" for i, t in enumerate(types))
+        sql = (f"SELECT * FROM read_csv(?, auto_detect = false, header = false, new_line = '\\n', delim = ',', "
+               f"quote = '\"', escape = '\"', nullstr = '{NULL}', columns = {{{columns}}}) "
+               f"WHERE c0 IS NULL OR c0 NOT IN (SELECT unnest(?::{types[0]}[]))")
+        return sql, [str(self.path), sorted(self.dropped)]
+
     def drop(self, keys: Sequence[Any]) -> None:
         """Leave out the tuples whose first value is one of ``keys`` (a source line), wherever they are."""
         self.dropped |= set(keys)
@@ -90,13 +103,10 @@ class Spool:
                   types: Sequence[str]) -> None:
         """Insert ``constants + item`` for every item: the spilled part streams from its file through DuckDB."""
         if self.path is not None:
-            columns = ", ".join(f"'c{i}': '{t}'" for i, t in enumerate(types))
             placeholders = ", ".join("?" for _ in constants)
-            conn.execute(
-                f"INSERT INTO {relation} SELECT {placeholders}{', ' if constants else ''}* FROM read_csv(?, "
-                f"auto_detect = false, header = false, new_line = '\\n', delim = ',', quote = '\"', escape = '\"', nullstr = '{NULL}', "
-                f"columns = {{{columns}}}) WHERE c0 IS NULL OR c0 NOT IN (SELECT unnest(?::{types[0]}[]))",
-                [*constants, str(self.path), sorted(self.dropped)])
+            sql, params = self.scan(types)
+            conn.execute(f"INSERT INTO {relation} SELECT {placeholders}{', ' if constants else ''}* FROM ({sql})",
+                         [*constants, *params])
         insert_rows(conn, relation, [(*constants, *item) for item in self.buffer if item[0] not in self.dropped])
 
     def discard(self) -> None:
@@ -127,9 +137,24 @@ class RowSpool:
     def drop_lines(self, lines: Sequence[int]) -> None:
         self.spool.drop(lines)
 
+    @property
+    def spilled(self) -> int:
+        """Rows written to disk so far (0: every row is in memory)."""
+        return self.spool.spilled
+
+    def flush(self) -> None:
+        self.spool.flush()
+
+    def scan(self) -> tuple[str, list[Any]]:
+        """A query over the spilled rows: ``c0`` the line, ``c1 …`` the values (see :meth:`Spool.scan`)."""
+        return self.spool.scan(self._types())
+
+    def _types(self) -> list[str]:
+        return ["INTEGER", *["VARCHAR"] * (self.spool.width - 1)]
+
     def load_into(self, conn: duckdb.DuckDBPyConnection, relation: str, constants: Sequence[Any]) -> None:
         """Insert ``constants + (line, *values)`` per row; the line is an integer, every value text."""
-        self.spool.load_into(conn, relation, constants, ["INTEGER", *["VARCHAR"] * (self.spool.width - 1)])
+        self.spool.load_into(conn, relation, constants, self._types())
 
     def discard(self) -> None:
         self.spool.discard()
