@@ -70,19 +70,19 @@ CSV_DIALECT = CsvDialect(encoding="UTF-8 with BOM", line_terminator="CRLF", head
                                        "is prefixed with ' (OWASP CSV injection)")
 
 
-def export_geojson(
-    conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: list[str], geometry: dict[str, str], path: Path
-) -> Path:
+#: The publishing connection's temporary table of the rows in release order (see export_files).
+SORTED_ROWS = "tdpf_export_rows"
+
+
+def export_geojson(conn: duckdb_lib.DuckDBPyConnection, relation: str, geometry: dict[str, str], path: Path) -> Path:
     """A GeoJSON FeatureCollection of points (RFC 7946: longitude first), every column a property.
 
-    Each feature is built by DuckDB's JSON functions, in a fixed order, so identical data gives
-    identical bytes. DuckDB writes the features one per line (``COPY … (FORMAT json)``: its sort
-    spills to disk under the memory limit, where fetching a sorted result would hold it whole),
-    and the collection is joined from that file line by line: constant memory at any size (one
-    JSON value for the whole set took 22 GB for 875k rows).
+    Each feature is built by DuckDB's JSON functions from ``relation``'s rows in their stored order,
+    so identical data gives identical bytes. DuckDB writes the features one per line
+    (``COPY … (FORMAT json)``), and the collection is joined from that file line by line: constant
+    memory at any size (one JSON value for the whole set took 22 GB for 875k rows).
     """
     lat, lon = geometry["latitude"], geometry["longitude"]
-    order = ", ".join(f'r."{c}"' for c in order_by) or "ALL"
     lines = path.with_name(path.name + ".jsonl")
     conn.execute(
         f"""COPY (SELECT json_object('type', 'Feature',
@@ -91,7 +91,7 @@ def export_geojson(
                                                       ELSE json_object('type', 'Point', 'coordinates', json_array(
                                                           CAST(r."{lon}" AS DOUBLE), CAST(r."{lat}" AS DOUBLE))) END,
                                      'properties', to_json(r)) AS f
-                  FROM {relation} AS r ORDER BY {order}) TO {_literal(lines)} (FORMAT json)"""
+                  FROM {relation} AS r) TO {_literal(lines)} (FORMAT json)"""
     )
     prefix = len('{"f":')
     with path.open("w", encoding="utf-8") as out, lines.open(encoding="utf-8") as features:
@@ -103,30 +103,40 @@ def export_geojson(
     return path
 
 
-def export_files(conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: list[str], out_dir: Path) -> dict[str, Path]:
-    """Write Parquet and CSV (UTF-8 with BOM, CRLF, header) in a stable row order.
+def export_files(conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: list[str], out_dir: Path,
+                 geometry: dict[str, str] | None = None) -> dict[str, Path]:
+    """Write Parquet, CSV (UTF-8 with BOM, CRLF, header) and, for a set of points, GeoJSON, in one stable row order.
 
     A stable order makes identical data give identical bytes, hence identical content
     hashes: rebuilding publishes nothing new. The BOM makes Japanese Excel open the CSV
-    as UTF-8 instead of guessing Shift_JIS.
+    as UTF-8 instead of guessing Shift_JIS. The rows are sorted once, into a temporary table
+    that spills under the memory limit, and each file is written from it in that order
+    (DuckDB keeps a table's insertion order): three sorts took three times the time, and a
+    sort feeding the Parquet writer held more memory than the sort alone.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     order = ", ".join(f'"{c}"' for c in order_by) if order_by else "ALL"
-    query = f"SELECT * FROM {relation} ORDER BY {order}"
-    parquet = out_dir / "data.parquet"
-    body = out_dir / "body.csv"
-    csv = out_dir / "data.csv"
-    conn.execute(f"COPY ({query}) TO {_literal(parquet)} (FORMAT parquet, COMPRESSION zstd)")
-    conn.execute(f"COPY ({_spreadsheet_safe(conn, relation, order)}) TO {_literal(body)} "
-                 "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
-    with csv.open("wb") as dst, body.open("rb") as src:
-        dst.write(UTF8_BOM)
-        shutil.copyfileobj(src, dst)
-    body.unlink()
-    return {"data.csv": csv, "data.parquet": parquet}
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE {SORTED_ROWS} AS SELECT * FROM {relation} ORDER BY {order}")
+    try:
+        parquet = out_dir / "data.parquet"
+        body = out_dir / "body.csv"
+        csv = out_dir / "data.csv"
+        conn.execute(f"COPY {SORTED_ROWS} TO {_literal(parquet)} (FORMAT parquet, COMPRESSION zstd)")
+        conn.execute(f"COPY ({_spreadsheet_safe(conn, SORTED_ROWS)}) TO {_literal(body)} "
+                     "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
+        with csv.open("wb") as dst, body.open("rb") as src:
+            dst.write(UTF8_BOM)
+            shutil.copyfileobj(src, dst)
+        body.unlink()
+        files = {"data.csv": csv, "data.parquet": parquet}
+        if geometry:
+            files["data.geojson"] = export_geojson(conn, SORTED_ROWS, geometry, out_dir / "data.geojson")
+        return files
+    finally:
+        conn.execute(f"DROP TABLE IF EXISTS {SORTED_ROWS}")
 
 
-def _spreadsheet_safe(conn: duckdb_lib.DuckDBPyConnection, relation: str, order: str) -> str:
+def _spreadsheet_safe(conn: duckdb_lib.DuckDBPyConnection, relation: str) -> str:
     """The rows for data.csv: every text column with formula-looking cells neutralised (FORMULA_STARTS)."""
     pattern = sql_literal("^[" + "".join(FORMULA_STARTS).replace("-", "\\-") + "]")
     columns = []
@@ -137,7 +147,7 @@ def _spreadsheet_safe(conn: duckdb_lib.DuckDBPyConnection, relation: str, order:
                            f"THEN {sql_literal(chr(39))} || {quoted} ELSE {quoted} END AS {quoted}")
         else:
             columns.append(quoted)
-    return f"SELECT {', '.join(columns)} FROM {relation} ORDER BY {order}"
+    return f"SELECT {', '.join(columns)} FROM {relation}"
 
 
 def _literal(path: Path) -> str:
@@ -271,14 +281,10 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
                                                                f"{p.kept_from_version})" if p.kept_from_version
                                                                else "left out: never passed)")
                         for p in quality.held_back_publishers))
-                # one thread: each thread of a sort keeps its own buffers, and the exports sort the whole
-                # set three times; single-threaded they stay near the memory limit (a 500k-row set:
-                # ~0.7 GB at 1 thread, ~1.05 GB at 2, with a 512MB limit)
+                # one thread: each thread of a sort keeps its own buffers; single-threaded the sort stays
+                # near the memory limit (a 500k-row set: ~0.7 GB at 1 thread, ~1.05 GB at 2, 512MB limit)
                 conn.execute("SET threads = 1")
-                files = export_files(conn, relation, order_by, scratch)
-                if geometry:
-                    files["data.geojson"] = export_geojson(conn, relation, order_by, geometry,
-                                                           scratch / "data.geojson")
+                files = export_files(conn, relation, order_by, scratch, geometry)
                 removed = removed_since_previous(conn, store, dataset_id) if "standard" in node["meta"]["tdpf"] else ()
                 metadata = dataset_metadata(node, conn, relation, quality, removed)
             result = store.publish(dataset_id, files, metadata.content_json(),
