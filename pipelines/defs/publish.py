@@ -93,12 +93,14 @@ def export_geojson(conn: duckdb_lib.DuckDBPyConnection, relation: str, geometry:
                                      'properties', to_json(r)) AS f
                   FROM {relation} AS r) TO {_literal(lines)} (FORMAT json)"""
     )
-    prefix = len('{"f":')
-    with path.open("w", encoding="utf-8") as out, lines.open(encoding="utf-8") as features:
-        out.write('{"type":"FeatureCollection","features":[')
+    prefix = len(b'{"f":')
+    with path.open("wb") as out, lines.open("rb") as features:  # bytes: UTF-8 in, UTF-8 out, nothing to decode
+        out.write(b'{"type":"FeatureCollection","features":[')
         for number, line in enumerate(features):
-            out.write(("," if number else "") + line.rstrip("\n")[prefix:-1])  # {"f":<feature>} → <feature>
-        out.write("]}")
+            if number:
+                out.write(b",")
+            out.write(line.rstrip(b"\n")[prefix:-1])  # {"f":<feature>} → <feature>
+        out.write(b"]}")
     lines.unlink()
     return path
 
