@@ -388,8 +388,10 @@ def _normalise_row(row: SourceRow, plan: dict[str, Cell], standard: StandardSet,
         if date_format and column.kind == "date" and raw.strip():
             raw = _declared_date(raw, date_format, column.name, line, cell, issues)
         values[k] = _normalise_cell(column, raw, cell, line, issues, cache)
-    _check_pair(standard, values, plan, line, issues)
-    _check_publisher(values, standard, plan, line, source, issues)
+    if compiled.pair is not None:
+        _check_pair(standard, values, compiled.pair, plan, line, issues)
+    if compiled.code_at is not None:
+        _check_publisher(values, compiled.code_at, plan, line, source, issues)
     return tuple(values), issues
 
 
@@ -473,6 +475,8 @@ class Compiled:
     columns: list[tuple[SpecColumn, Cell | None, dict[str, Normalised]]]
     plain: list[tuple[int, int | None, dict[str, Normalised]]]  # (position, source cell, cache)
     special: list[int]
+    pair: tuple[int, int] | None  # where 緯度 and 経度 are, in a set of points
+    code_at: int | None  # where the publisher's code is
 
     @property
     def every(self) -> range:
@@ -488,7 +492,10 @@ def compile_plan(standard: StandardSet, plan: dict[str, Cell], source: Source) -
             special.append(k)
         else:
             plain.append((k, cell.single if cell is not None else None, cache))
-    return Compiled(columns, plain, special)
+    names = standard.column_names
+    geometry = standard.geometry
+    pair = (names.index(geometry.latitude), names.index(geometry.longitude)) if geometry else None
+    return Compiled(columns, plain, special, pair, names.index(PUBLISHER_CODE) if PUBLISHER_CODE in names else None)
 
 
 def _needs_steps(column: SpecColumn, cell: Cell | None, source: Source) -> bool:
@@ -528,16 +535,14 @@ def _normalise_cell(column: SpecColumn, raw: str, cell: Cell | None, line: int, 
     return result.value
 
 
-def _check_pair(standard: StandardSet, values: list[str | None], plan: dict[str, Cell], line: int,
-                issues: list[Issue]) -> None:
+def _check_pair(standard: StandardSet, values: list[str | None], pair_at: tuple[int, int], plan: dict[str, Cell],
+                line: int, issues: list[Issue]) -> None:
     """Latitude and longitude are checked together: half a point is no point (a swap is named cell by cell)."""
-    if standard.geometry is None:
-        return
+    assert standard.geometry is not None
     pair = (standard.geometry.latitude, standard.geometry.longitude)
     if any(i.line == line and i.column_name in pair for i in issues if i.severity != "repair"):
         return  # already reported cell by cell
-    names = standard.column_names
-    lat_i, lon_i = names.index(pair[0]), names.index(pair[1])
+    lat_i, lon_i = pair_at
     if values[lat_i] is None and values[lon_i] is None:
         return
     try:
@@ -550,12 +555,10 @@ def _check_pair(standard: StandardSet, values: list[str | None], plan: dict[str,
                             f"expected {exc.expected}; found {exc.value!r}"))
 
 
-def _check_publisher(values: list[str | None], standard: StandardSet, plan: dict[str, Cell], line: int,
+def _check_publisher(values: list[str | None], code_at: int, plan: dict[str, Cell], line: int,
                      source: Source, issues: list[Issue]) -> None:
     """A row claiming another publisher's code is not this publisher's to publish."""
-    if PUBLISHER_CODE not in standard.column_names:
-        return
-    code = values[standard.column_names.index(PUBLISHER_CODE)]
+    code = values[code_at]
     if code is not None and code != source.publisher.code:
         cell = plan.get(PUBLISHER_CODE)
         issues.append(Issue("error", "wrong_publisher", line, cell.first_column if cell else None, PUBLISHER_CODE,

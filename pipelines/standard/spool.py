@@ -78,7 +78,7 @@ class Spool:
             self.path = Path(name)
         with self.path.open("a", encoding="utf-8", newline="") as out:
             csv.writer(out, lineterminator="\n").writerows(
-                tuple(NULL if v is None else v for v in item) for item in self.buffer)
+                [[NULL if v is None else v for v in item] for item in self.buffer])
         self.spilled += len(self.buffer)
         self.buffer = []
 
