@@ -195,6 +195,15 @@ def _drop_excel_decimal(s: str, repairs: list[str]) -> str:
 _DASH_BETWEEN_DIGITS = re.compile(r"(?<=\d)[－‐‑–—―−ー-](?=\d)")
 
 
+#: Half-width katakana and its sound marks (U+FF61–FF9F): all that jaconv's kana widening changes.
+_HALF_WIDTH_KANA = re.compile(r"[\uFF61-\uFF9F]")
+
+
+def _widen_kana(s: str) -> str:
+    """ｲﾁｶﾜ → イチカワ; the search first, because most text has none and jaconv walks every character."""
+    return jaconv.h2z(s, kana=True, ascii=False, digit=False) if _HALF_WIDTH_KANA.search(s) else s
+
+
 def _step(s: str, convert: Callable[[str], str], note: str, repairs: list[str]) -> str:
     """Apply one conversion; record ``note`` only when it changed something."""
     t = convert(s)
@@ -204,7 +213,7 @@ def _step(s: str, convert: Callable[[str], str], note: str, repairs: list[str]) 
 
 
 def _text(s: str, repairs: list[str]) -> str:
-    s = _step(s, lambda v: jaconv.h2z(v, kana=True, ascii=False, digit=False), "half-width katakana widened", repairs)
+    s = _step(s, _widen_kana, "half-width katakana widened", repairs)
     s = _step(s, lambda v: v.translate(_NARROW_ALNUM), "full-width letters/digits narrowed to half-width", repairs)
     return _step(s, lambda v: _DASH_BETWEEN_DIGITS.sub("-", v),
                  "dashes between digits (1－4－1) written as half-width hyphens", repairs)
@@ -366,7 +375,7 @@ _KATAKANA_BEFORE_DASH = re.compile(r"(?<=[\u30A1-\u30FA\u30FC])[-‐‑‒–—
 
 
 def _kana(s: str, repairs: list[str]) -> str:
-    t = _step(s, lambda v: jaconv.h2z(v, kana=True, ascii=False, digit=False), "half-width katakana widened", repairs)
+    t = _step(s, _widen_kana, "half-width katakana widened", repairs)
     t = _step(t, jaconv.hira2kata, "hiragana converted to katakana", repairs)
     t = _step(t, lambda v: _KATAKANA_BEFORE_DASH.sub("ー", v), "hyphen used as long-vowel mark replaced by ー", repairs)
     wide = _step(t, lambda v: jaconv.h2z(v, kana=False, ascii=True, digit=True),
