@@ -142,3 +142,21 @@ def test_pieces_and_the_whole_table_give_the_same_outcomes(tmp_path: Path, monke
         assert check == expected, check.check
         assert check.partition_samples == expected.partition_samples, check.check
     assert (pieces.row_count, pieces.partitions_seen) == (whole.row_count, whole.partitions_seen) == (6_000, CODES)
+
+
+def test_great_expectations_keeps_no_frame_it_validated(suite) -> None:  # type: ignore[no-untyped-def]
+    """GX's pandas engine caches every batch's data for the life of the context (a whole build)."""
+    import gc
+    import weakref
+
+    import pandas as pd
+
+    from pipelines.quality.gx_runner import validate
+
+    frame = pd.DataFrame({c: ["1"] for c in COLUMNS})
+    alive = weakref.ref(frame)
+    context = quiet_context()
+    validate(frame, suite, context)
+    del frame
+    gc.collect()
+    assert alive() is None
