@@ -8,8 +8,10 @@ module (tests, the docs build, the CLI) would depend on whatever environment hap
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from catalog_api.errors import install_error_handlers
+from catalog_api.http import install_http_behaviour
 from catalog_api.release_store import ReleaseStore
 from catalog_api.routers import datasets, health, pages
 from catalog_api.settings import Settings
@@ -31,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     process. The API opens no database: it only reads releases under ``settings.releases_dir``.
     """
     settings = settings if settings is not None else Settings()
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc from files in the package: they work without internet
         title="TDPF catalogue API",
         summary="Open-data catalogue serving immutable dataset releases.",
         version=API_VERSION,
@@ -40,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = ReleaseStore(settings.releases_dir)
     install_error_handlers(app)
+    install_http_behaviour(app)
     app.include_router(health.router)
     app.include_router(datasets.router)
     app.include_router(pages.router)

@@ -53,8 +53,14 @@ class CatalogueUrls(PublicUrls):
 
 
 def get_urls(request: Request, settings: SettingsDep) -> CatalogueUrls:
-    """URL builder for this request (``request.base_url`` already includes any ``root_path``)."""
-    base = settings.base_url or str(request.base_url)
+    """URL builder for this request: ``TDPF_BASE_URL``, else the request's base URL when its ``Host`` is
+    trusted (``request.base_url`` already includes any ``root_path``), else the server's own address."""
+    if settings.base_url:
+        base = settings.base_url
+    elif settings.trusts(request.headers.get("host", "")):
+        base = str(request.base_url)
+    else:
+        base = settings.own_base_url + request.scope.get("root_path", "")
     return CatalogueUrls(base, request.app)
 
 

@@ -6,13 +6,14 @@ wrong: an unknown dataset, a malformed version number, a wrong method, an unknow
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -42,9 +43,32 @@ def error_response(status: int, message: str, headers: Mapping[str, str] | None 
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
 
+#: Page titles of the HTML error page (Japanese / English).
+_HTML_TITLES = {404: ("ページが見つかりません", "Page not found"), 405: ("この操作はできません", "Method not allowed")}
+
+
+def wants_html(request: Request) -> bool:
+    """A page of the catalogue (``/``, ``/datasets/…``), or a browser asking for HTML outside the API."""
+    path = request.url.path
+    if path.startswith(("/api/", "/healthz", "/openapi")):
+        return False
+    return path == "/" or path.startswith("/datasets/") or "text/html" in request.headers.get("accept", "")
+
+
+def html_error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
+    """The error as a small bilingual page with a way back to the catalogue (messages are escaped)."""
+    ja, en = _HTML_TITLES.get(status, ("エラー", "Error"))
+    body = (f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{status} {ja} / {en}</title></head>'
+            f"<body><h1>{status} {ja} <small>/ {en}</small></h1><p>{html.escape(message)}</p>"
+            '<p><a href="/">データカタログへ戻る / Back to the catalogue</a></p></body></html>')
+    return HTMLResponse(body, status_code=status, headers=dict(headers or {}))
+
+
 async def _http_exception_handler(request: Request, exc: StarletteHTTPException) -> Response:
     # Starlette raises these for unknown routes (404) and wrong methods (405, with an Allow header).
     message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if exc.status_code >= 400 and wants_html(request):
+        return html_error_response(exc.status_code, message, exc.headers)
     return error_response(exc.status_code, message, exc.headers)
 
 

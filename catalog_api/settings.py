@@ -26,7 +26,12 @@ class Settings(BaseSettings):
 
     base_url: str | None = None
     """Public base URL (``TDPF_BASE_URL``) used for absolute links, e.g. behind a proxy or CDN.
-    When unset, links are built from the URL of the incoming request."""
+    When unset, links use the request's ``Host`` only if it is one of ``trusted_hosts``, else
+    ``http://<host>:<port>`` of these settings: an arbitrary ``Host`` header never becomes a link."""
+
+    trusted_hosts: str = "127.0.0.1,localhost,[::1]"
+    """Host names (``TDPF_TRUSTED_HOSTS``, comma-separated, any port) whose ``Host`` header may build
+    links when ``base_url`` is unset; ``*`` trusts every host (only behind a proxy that sets it)."""
 
     host: str = "127.0.0.1"
     """Interface to bind (``TDPF_HOST``) when the server is started by the project's tooling."""
@@ -50,6 +55,22 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("TDPF_BASE_URL must start with http:// or https://")
         return value
+
+    def trusts(self, host_header: str) -> bool:
+        """Whether a request's ``Host`` (with or without a port) may be used for links."""
+        trusted = {h.strip().lower() for h in self.trusted_hosts.split(",") if h.strip()}
+        name = host_header.strip().lower()
+        if name.startswith("["):
+            name = name[: name.find("]") + 1]
+        else:
+            name = name.split(":", 1)[0]
+        return "*" in trusted or (bool(name) and name in trusted)
+
+    @property
+    def own_base_url(self) -> str:
+        """Where this server listens, as a base URL (links when the request's host is not trusted)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def releases_dir(self) -> Path:

@@ -39,6 +39,8 @@ AED_METADATA = {
     ],
 }
 
+LARGE_CSV = ("\ufeffID,名称\r\n" + "".join(f"{i},施設{i}\r\n" for i in range(3_000))).encode("utf-8")
+
 XSS = '<script>alert("x")</script>'
 PROBE_METADATA = {
     "title": f"危険なタイトル {XSS}",
@@ -93,6 +95,10 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     v2 = staging / "toilets_v2.csv"
     v2.write_bytes("\ufeff名称\r\n公衆トイレA\r\n公衆トイレB\r\n".encode("utf-8"))
     store.publish("public_toilets", {"data.csv": v2}, {"title": "公衆トイレ", "row_count": 2})
+
+    large = staging / "large.csv"  # large enough to be worth compressing
+    large.write_bytes(LARGE_CSV)
+    store.publish("large_table", {"data.csv": large}, {"title": "大きな表", "row_count": 3_000})
     return home
 
 
@@ -257,10 +263,10 @@ def test_versioned_file_304_keeps_immutable_cache_control(client: httpx.Client) 
 
 
 def test_metadata_json_is_served_with_its_own_etag(client: httpx.Client, home: Path) -> None:
-    response = client.get("/api/v1/datasets/aed_locations/metadata.json")
+    response = client.get("/api/v1/datasets/aed_locations/metadata.json", headers={"Accept-Encoding": "identity"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    assert response.headers["etag"] == f'"{sha256(response.content)}"'
+    assert response.headers["etag"] == f'"{sha256(response.content)}"'  # uncompressed: the file's own tag
     on_disk = ReleaseStore(home / "releases").current("aed_locations").path / "metadata.json"
     assert response.content == on_disk.read_bytes()
     assert json.loads(response.content)["title"] == "AED設置箇所一覧"
@@ -278,7 +284,8 @@ def test_unknown_dataset_gives_404_error_shape(client: httpx.Client) -> None:
 
 def test_invalid_dataset_id_gives_404_not_500(client: httpx.Client) -> None:
     assert_error_shape(client.get("/api/v1/datasets/UPPER_case"), 404)
-    assert_error_shape(client.get("/datasets/UPPER_case"), 404)
+    page = client.get("/datasets/UPPER_case")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")  # a page: HTML
 
 
 def test_path_traversal_attempts_give_404(client: httpx.Client) -> None:
@@ -370,8 +377,12 @@ def test_pages_escape_html_in_metadata(client: httpx.Client) -> None:
     assert 'href="javascript:' not in page
 
 
-def test_dataset_page_for_unknown_dataset_gives_404(client: httpx.Client) -> None:
-    assert_error_shape(client.get("/datasets/no_such_dataset"), 404)
+def test_dataset_page_for_unknown_dataset_gives_an_html_404(client: httpx.Client) -> None:
+    response = client.get("/datasets/no_such_<b>dataset")
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert "ページが見つかりません" in response.text and "Page not found" in response.text
+    assert "<b>" not in response.text  # the path is escaped
+    assert_error_shape(client.get("/api/v1/datasets/no_such_dataset", headers={"Accept": "text/html"}), 404)
 
 
 # ----------------------------------------------------------------------------- settings
@@ -435,3 +446,88 @@ def test_settings_resolve_home_against_working_directory(tmp_path: Path, monkeyp
     settings = Settings()
     assert settings.home == tmp_path.resolve() / "elsewhere"
     assert settings.base_url == "https://data.example.jp"
+
+
+# ----------------------------------------------------------------------------- HTTP behaviour of every route
+
+#: One route of each family: catalogue list, dataset, versions, a file, a versioned file, a page, health.
+ROUTE_FAMILIES = ["/api/v1/datasets", "/api/v1/datasets/aed_locations", "/api/v1/datasets/public_toilets/versions",
+                  "/api/v1/datasets/large_table/data.csv", "/api/v1/datasets/public_toilets/versions/1/data.csv",
+                  "/", "/datasets/aed_locations", "/healthz"]
+
+
+@pytest.mark.parametrize("path", ROUTE_FAMILIES)
+def test_head_is_get_without_the_body(client: httpx.Client, path: str) -> None:
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200 and head.content == b""
+    for name in ("content-type", "etag", "cache-control", "last-modified"):
+        assert head.headers.get(name) == get.headers.get(name), name
+    assert head.headers.get("content-length") in (None, get.headers.get("content-length"))
+
+
+@pytest.mark.parametrize("path", ROUTE_FAMILIES)
+def test_any_origin_may_read_and_preflight_is_answered(client: httpx.Client, path: str) -> None:
+    origin = {"Origin": "https://hackathon.example"}
+    assert client.get(path, headers=origin).headers["access-control-allow-origin"] == "*"
+    assert "etag" in client.get(path, headers=origin).headers["access-control-expose-headers"].lower()
+    preflight = client.options(path, headers={**origin, "Access-Control-Request-Method": "GET"})
+    assert preflight.status_code == 200 and "GET" in preflight.headers["access-control-allow-methods"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/datasets", "/api/v1/datasets/large_table/data.csv", "/"])
+def test_text_is_gzipped_when_asked_with_its_own_etag(client: httpx.Client, path: str) -> None:
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    packed = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers and packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content  # httpx decodes: the same bytes
+    assert int(packed.headers["content-length"] if "content-length" in packed.headers else 0) < len(plain.content)
+    assert "accept-encoding" in packed.headers["vary"].lower()
+    assert packed.headers["etag"] == plain.headers["etag"][:-1] + '-gzip"'
+    # either validator revalidates
+    for etag in (plain.headers["etag"], packed.headers["etag"]):
+        assert client.get(path, headers={"If-None-Match": etag, "Accept-Encoding": "gzip"}).status_code == 304
+
+
+def test_gzipped_csv_is_byte_for_byte_the_release_file(client: httpx.Client) -> None:
+    import gzip
+
+    with client.stream("GET", "/api/v1/datasets/large_table/data.csv", headers={"Accept-Encoding": "gzip"}) as r:
+        raw = b"".join(r.iter_raw())
+    assert gzip.decompress(raw) == LARGE_CSV
+
+
+@pytest.mark.parametrize("path", ["/api/v1/datasets", "/api/v1/datasets/aed_locations",
+                                  "/api/v1/datasets/public_toilets/versions"])
+def test_json_lists_and_objects_have_validators_and_answer_304(client: httpx.Client, path: str) -> None:
+    first = client.get(path)
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert etag.startswith('"') and first.headers["cache-control"] == "public, max-age=60"
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+    assert client.get(path, headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code == 200
+    assert client.get(path, headers={"If-Modified-Since": "not a date"}).status_code == 200
+    assert client.get(path, headers={"If-None-Match": '"other"', "If-Modified-Since": modified}).status_code == 200
+
+
+def test_a_malformed_range_header_is_ignored(client: httpx.Client) -> None:
+    for bad in ("bytes=abc", "lines=1-2", "bytes=5-1", "bytes="):
+        response = client.get("/api/v1/datasets/large_table/data.csv", headers={"Range": bad})
+        assert response.status_code == 200 and response.content == LARGE_CSV, bad
+    part = client.get("/api/v1/datasets/large_table/data.csv", headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and part.content == LARGE_CSV[:10]
+
+
+def test_links_never_come_from_an_untrusted_host_header(client: httpx.Client) -> None:
+    evil = client.get("/api/v1/datasets/aed_locations", headers={"Host": "evil.example"}).json()
+    assert "evil.example" not in json.dumps(evil)
+    assert evil["links"]["self"] == "http://127.0.0.1:8000/api/v1/datasets/aed_locations"  # the server's own address
+    local = client.get("/api/v1/datasets/aed_locations").json()
+    assert local["links"]["self"].startswith(str(client.base_url).rstrip("/"))  # 127.0.0.1 is trusted
+
+
+def test_interactive_docs_work_offline(client: httpx.Client) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "cdn" not in page.text.lower()
+    scripts = [part.split(chr(34))[0] for part in page.text.split('src="')[1:]]
+    assert scripts and all(client.get(src).status_code == 200 for src in scripts)
+    assert client.get("/redoc").status_code == 200 and "cdn" not in client.get("/redoc").text.lower()

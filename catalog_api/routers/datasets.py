@@ -29,6 +29,7 @@ from catalog_api.deps import (
     VersionReleaseDep,
 )
 from catalog_api.errors import ERROR_RESPONSES
+from catalog_api.http import etag_matches, last_modified
 from catalog_api.release_contract import API_DATASETS, Paths, PathTemplate
 from catalog_api.release_store import ATTEMPT_FILE, METADATA_FILE, Attempt, Release, ReleaseStore, media_type_for
 from catalog_api.schemas import (
@@ -82,23 +83,33 @@ _FILE_RESPONSES = {
 }
 
 
+def _validators(response: Response, releases: list[Release], attempts: list[Attempt | None]) -> None:
+    """``Last-Modified`` from what the body is built of, and a short cache lifetime (the body hashes to its ETag)."""
+    stamp = last_modified([r.created_at for r in releases] + [a.id for a in attempts if a is not None])
+    if stamp:
+        response.headers["Last-Modified"] = stamp
+    response.headers["Cache-Control"] = CURRENT_CACHE_CONTROL
+
+
 @_get(Paths.DATASETS, response_model=DatasetList)
-def list_datasets(store: StoreDep, urls: UrlsDep) -> DatasetList:
+def list_datasets(store: StoreDep, urls: UrlsDep, response: Response) -> DatasetList:
     """The catalogue: the current release of every published dataset, sorted by id."""
-    results = [
-        DatasetOut.from_current(release, urls, store.latest_attempt(release.dataset_id))
-        for release in store.list_current()
-    ]
+    releases = store.list_current()
+    attempts = [store.latest_attempt(release.dataset_id) for release in releases]
+    results = [DatasetOut.from_current(release, urls, attempt) for release, attempt in zip(releases, attempts)]
+    _validators(response, releases, attempts)
     return DatasetList(count=len(results), results=results)
 
 
 @_get(Paths.DATASET, response_model=DatasetOut)
-def get_dataset(release: CurrentReleaseDep, store: StoreDep, urls: UrlsDep) -> DatasetOut:
+def get_dataset(release: CurrentReleaseDep, store: StoreDep, urls: UrlsDep, response: Response) -> DatasetOut:
     """One dataset as its current release describes it, with absolute download URLs.
 
     ``quality.latest_attempt`` tells whether a newer update was held back by the quality gate.
     """
-    return DatasetOut.from_current(release, urls, store.latest_attempt(release.dataset_id))
+    attempt = store.latest_attempt(release.dataset_id)
+    _validators(response, [release], [attempt])
+    return DatasetOut.from_current(release, urls, attempt)
 
 
 @_get(Paths.QUALITY, response_model=DatasetQualityOut)
@@ -156,8 +167,9 @@ def get_attempt_file(filename: AttemptFilenamePath, request: Request, attempt: A
 
 
 @_get(Paths.VERSIONS, response_model=VersionList)
-def list_versions(releases: AllVersionsDep, store: StoreDep, urls: UrlsDep) -> VersionList:
+def list_versions(releases: AllVersionsDep, store: StoreDep, urls: UrlsDep, response: Response) -> VersionList:
     """Every published version, oldest first; each stays downloadable at its own URL."""
+    _validators(response, releases, [])
     current = store.current(releases[0].dataset_id)
     current_version = current.version if current else None
     results = [
@@ -174,8 +186,9 @@ def list_versions(releases: AllVersionsDep, store: StoreDep, urls: UrlsDep) -> V
 
 
 @_get(Paths.VERSION, response_model=DatasetOut)
-def get_version(release: VersionReleaseDep, urls: UrlsDep) -> DatasetOut:
+def get_version(release: VersionReleaseDep, urls: UrlsDep, response: Response) -> DatasetOut:
     """One dataset as a given (possibly old) version describes it."""
+    _validators(response, [release], [])
     return DatasetOut.from_release(release, urls)
 
 
@@ -244,18 +257,7 @@ def _file_response(
 
 
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """RFC 9110 If-None-Match: a list of tags or ``*``, compared weakly (``W/`` ignored)."""
-    if not if_none_match:
-        return False
-    for candidate in if_none_match.split(","):
-        candidate = candidate.strip()
-        if candidate == "*":
-            return True
-        if candidate.startswith("W/"):
-            candidate = candidate[2:]
-        if candidate == etag:
-            return True
-    return False
+    return bool(if_none_match) and etag_matches(if_none_match, etag)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1024)
