@@ -17,6 +17,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from catalog_api.records import QueryError
+
 logger = logging.getLogger(__name__)
 
 
@@ -86,8 +88,13 @@ async def _unhandled_exception_handler(request: Request, exc: Exception) -> Resp
     return error_response(500, "internal server error")
 
 
+async def _query_error_handler(request: Request, exc: Exception) -> Response:
+    return error_response(422, str(exc))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into the one error shape."""
+    app.add_exception_handler(QueryError, _query_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_exception_handler)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unhandled_exception_handler)

@@ -370,6 +370,7 @@ class Paths:
     VERSION = PathTemplate("get_version", API_DATASETS + "/{dataset_id}/versions/{version}")
     VERSION_FILE = PathTemplate("get_version_file", API_DATASETS + "/{dataset_id}/versions/{version}/{filename}")
     QUALITY = PathTemplate("get_dataset_quality", API_DATASETS + "/{dataset_id}/quality")
+    RECORDS = PathTemplate("list_records", API_DATASETS + "/{dataset_id}/records")
     ATTEMPT_FILE = PathTemplate("get_attempt_file", API_DATASETS + "/{dataset_id}/attempts/{attempt_id}/{filename}")
     CATALOGUE_PAGE = PathTemplate("catalogue_page", "/")
     DATASET_PAGE = PathTemplate("dataset_page", "/datasets/{dataset_id}")
@@ -413,6 +414,9 @@ class PublicUrls:
     def version_file(self, dataset_id: str, version: int, filename: str) -> str:
         """The file of one version: immutable, so safe to cache forever."""
         return self.url(Paths.VERSION_FILE, dataset_id=dataset_id, version=version, filename=filename)
+
+    def records(self, dataset_id: str) -> str:
+        return self.url(Paths.RECORDS, dataset_id=dataset_id)
 
     def quality(self, dataset_id: str) -> str:
         return self.url(Paths.QUALITY, dataset_id=dataset_id)

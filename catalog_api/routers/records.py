@@ -1,0 +1,168 @@
+"""Rows of a dataset: ``GET /api/v1/datasets/{dataset_id}/records`` — filter, sort, page, facet.
+
+Read from the release's Parquet file (loaded once into the API's DuckDB, ``catalog_api/engine.py``);
+every parameter is checked against the release's columns (``catalog_api/records.py``). The page
+size is capped and the cap is stated in every response, as are the total and the version served.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import orjson
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from catalog_api.deps import DATASET_ID_DESCRIPTION, StoreDep, UrlsDep
+from catalog_api.engine import RecordsEngine
+from catalog_api.errors import ERROR_RESPONSES
+from catalog_api.release_contract import API_DATASETS, Paths
+from catalog_api.release_store import Release, ReleaseStore
+from catalog_api.records import (
+    ROW,
+    Query as RecordQuery,
+    QueryError,
+    Schema,
+    decode_cursor,
+    encode_cursor,
+    order_by,
+    parse_query,
+    quoted,
+    where,
+)
+
+router = APIRouter(prefix=API_DATASETS, tags=["records"], responses=ERROR_RESPONSES)
+
+DEFAULT_LIMIT = 100
+#: Rows one page may hold (``limit`` above it is refused, not silently cut).
+MAX_LIMIT = 1000
+#: Values one facet lists, most frequent first.
+FACET_SIZE = 50
+#: Coordinate columns a set of points may have, checked in this order.
+POINT_COLUMNS = (("緯度", "経度"), ("latitude", "longitude"))
+
+
+class FacetValue(BaseModel):
+    value: Any
+    count: int
+
+
+class RecordsPage(BaseModel):
+    """One page of rows of one version."""
+
+    dataset_id: str
+    version: int
+    content_hash: str
+    total: int = Field(description="Rows matching the filters (exact), whatever the page.")
+    limit: int
+    max_limit: int = Field(description=f"The largest `limit` allowed ({MAX_LIMIT}).")
+    fields: list[str]
+    records: list[dict[str, Any]]
+    facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
+    next: str | None = Field(description="The next page (same filters, pinned to this version), or null at the end.")
+
+
+def engine_of(request: Request) -> RecordsEngine:
+    engine = getattr(request.app.state, "records_engine", None)
+    if engine is None:
+        engine = request.app.state.records_engine = RecordsEngine()
+    return engine
+
+
+@router.get(
+    Paths.RECORDS.relative_to(API_DATASETS), name=Paths.RECORDS.route_name, operation_id=Paths.RECORDS.route_name,
+    response_model=RecordsPage,
+    openapi_extra={"parameters": [{
+        "name": "{column}[__{operator}]", "in": "query", "required": False, "schema": {"type": "string"},
+        "description": "A filter on a column, typed by the column: `col=value`, `col__ne`, `col__gt`, `col__gte`, "
+                       "`col__lt`, `col__lte`, `col__in=a,b`, `col__contains=text`, `col__isnull=true`.",
+        "example": "全国地方公共団体コード=131041"}]},
+)
+def list_records(
+    dataset_id: Annotated[str, PathParam(description=DATASET_ID_DESCRIPTION)],
+    request: Request,
+    store: StoreDep,
+    urls: UrlsDep,
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, description=f"Rows per page (0–{MAX_LIMIT}).")] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=4096, description="From `next`: the page after.")] = None,
+    sort: Annotated[str | None, Query(description="Columns, `-` for descending: `-更新日,ID`.")] = None,
+    fields: Annotated[str | None, Query(description="Columns to return, comma-separated.")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Text within any text column (Japanese too).")] = None,
+    bbox: Annotated[str | None, Query(description="Points within `min_lon,min_lat,max_lon,max_lat`.")] = None,
+    near: Annotated[str | None, Query(description="Points near `lat,lon` (with `radius_m`).")] = None,
+    radius_m: Annotated[float | None, Query(gt=0, le=100_000, description="Metres from `near` (default 1000).")] = None,
+    version: Annotated[int | None, Query(ge=1, description="A version to query (default: current).")] = None,
+    facet: Annotated[list[str] | None, Query(description="Count the values of these columns.")] = None,
+) -> Response:
+    """Rows of a dataset's release: typed filters, sort, keyset paging by `cursor`, facet counts."""
+    token = decode_cursor(cursor) if cursor else None
+    release = _release(store, dataset_id, token["v"] if token else version, token)
+    engine = engine_of(request)
+    table = engine.table(release.content_hash, store.file_path(release, "data.parquet"))
+    schema = _schema(engine, table)
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "cursor")]
+    query = parse_query(params, schema, token)
+    columns = list(query.fields) or [c for c in schema.columns]
+    clause, values = where(query, schema)
+    total_clause, total_values = where(query, schema, with_cursor=False)
+    wanted = list(dict.fromkeys([*columns, *(c for c, _ in query.sort), ROW]))
+    names, rows = engine.rows(
+        f"SELECT {', '.join(quoted(c) if c != ROW else ROW for c in wanted)} FROM {table} WHERE {clause} "
+        f"ORDER BY {order_by(query)} LIMIT ?", [*values, limit + 1])
+    records = [dict(zip(names, row)) for row in rows]
+    more = len(records) > limit
+    records = records[:limit]
+    body = {
+        "dataset_id": release.dataset_id, "version": release.version, "content_hash": release.content_hash,
+        "total": engine.value(f"SELECT count(*) FROM {table} WHERE {total_clause}", total_values),
+        "limit": limit, "max_limit": MAX_LIMIT, "fields": columns,
+        "records": [{c: r[c] for c in columns} for r in records],
+        "facets": {f: _facet(engine, table, f, total_clause, total_values) for f in query.facets},
+        "next": _next(urls, release, query, records[-1], request) if more and records else None,
+    }
+    return Response(orjson.dumps(body), media_type="application/json",
+                    headers={"Cache-Control": "public, max-age=60" if version is None and not token
+                             else "public, max-age=31536000, immutable"})
+
+
+def _release(store: ReleaseStore, dataset_id: str, version: int | None, token: dict[str, Any] | None) -> Release:
+    try:
+        release = store.get(dataset_id, version) if version is not None else store.current(dataset_id)
+    except ValueError:
+        release = None
+    if release is None:
+        what = f"version {version} of dataset {dataset_id!r}" if version is not None else f"dataset {dataset_id!r}"
+        raise HTTPException(status_code=404, detail=f"{what} not found")
+    if token is not None and not release.content_hash.startswith(token["h"]):
+        raise QueryError("cursor: not a cursor of this dataset; start again without it")
+    try:
+        release.resource("data.parquet")
+    except KeyError:
+        raise HTTPException(status_code=404, detail=f"dataset {dataset_id!r} has no rows to query "
+                                                    "(its release holds no data.parquet)") from None
+    return release
+
+
+def _schema(engine: RecordsEngine, table: str) -> Schema:
+    _, described = engine.rows(f"DESCRIBE {table}", [])
+    columns = {name: str(sql_type) for name, sql_type, *_ in described if name != ROW}
+    numeric = {"DOUBLE", "FLOAT", "DECIMAL"}
+    geometry = next(((lat, lon) for lat, lon in POINT_COLUMNS
+                     if columns.get(lat, "").split("(")[0] in numeric and columns.get(lon, "").split("(")[0] in numeric),
+                    None)
+    return Schema(columns, geometry)
+
+
+def _facet(engine: RecordsEngine, table: str, column: str, clause: str, values: list[Any]) -> list[dict[str, Any]]:
+    _, rows = engine.rows(f"SELECT {quoted(column)}, count(*) FROM {table} WHERE {clause} GROUP BY 1 "
+                          f"ORDER BY 2 DESC, 1 NULLS LAST LIMIT {FACET_SIZE}", values)
+    return [{"value": value, "count": count} for value, count in rows]
+
+
+def _next(urls: UrlsDep, release: Release, query: RecordQuery, last: dict[str, Any], request: Request) -> str:
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "version")]
+    token = encode_cursor(release.version, release.content_hash, query, last)
+    return urls.records(release.dataset_id) + "?" + urlencode([*kept, ("cursor", token)])
