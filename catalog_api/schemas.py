@@ -267,11 +267,19 @@ class DatasetOut(BaseModel):
         return cls.model_validate(data)
 
 
-class DatasetList(BaseModel):
-    """The catalogue: the current release of every dataset, sorted by id."""
-
+class FacetCount(BaseModel):
+    value: str
     count: int
+
+
+class DatasetList(BaseModel):
+    """The catalogue (or the part a search found): current releases, one page of them."""
+
+    count: int = Field(description="Datasets found (all pages).")
     results: list[DatasetOut]
+    facets: dict[str, list[FacetCount]] = Field(
+        default_factory=dict, description="Per facet, its values among the datasets found, with counts.")
+    next: str | None = Field(default=None, description="The next page, or null.")
 
 
 class VersionOut(BaseModel):
@@ -280,8 +288,17 @@ class VersionOut(BaseModel):
     version: int
     content_hash: str
     created_at: str
+    row_count: int | None = Field(default=None, description="Rows of this version (null for releases without a count).")
+    quality_status: str = Field(default="not_checked", description="`passed`, `warned`, `partial` … of its quality check.")
     current: bool = Field(description="True for the version the dataset currently serves.")
     url: str = Field(description="Absolute URL of this version's dataset object.")
+
+    @classmethod
+    def from_release(cls, release: Release, urls: CatalogueUrls, current: bool) -> VersionOut:
+        document = ReleaseDocument.from_json(release.metadata)
+        return cls(version=release.version, content_hash=release.content_hash, created_at=release.created_at,
+                   row_count=document.row_count, quality_status=document.quality.status, current=current,
+                   url=urls.version(release.dataset_id, release.version))
 
 
 class VersionList(BaseModel):

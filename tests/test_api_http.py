@@ -185,7 +185,9 @@ def test_versions_are_listed_oldest_first_and_old_version_stays_downloadable(cli
     assert body["count"] == 2
     assert [v["version"] for v in body["results"]] == [1, 2]
     assert [v["current"] for v in body["results"]] == [False, True]
-    assert set(body["results"][0]) == {"version", "content_hash", "created_at", "current", "url"}
+    assert set(body["results"][0]) == {"version", "content_hash", "created_at", "row_count", "quality_status",
+                                       "current", "url"}
+    assert [(v["row_count"], v["quality_status"]) for v in body["results"]] == [(1, "not_checked"), (2, "not_checked")]
     old = httpx.get(body["results"][0]["url"]).json()
     assert old["version"] == 1 and old["row_count"] == 1
     old_csv = client.get("/api/v1/datasets/public_toilets/versions/1/data.csv")
@@ -330,7 +332,7 @@ def test_openapi_operation_ids_are_stable(client: httpx.Client) -> None:
     assert operation_ids == {
         "healthz", "list_datasets", "get_dataset", "list_versions", "get_version",
         "get_current_file", "get_version_file", "catalogue_page", "dataset_page",
-        "get_dataset_quality", "get_attempt_file",
+        "get_dataset_quality", "get_attempt_file", "list_records",
     }
 
 
@@ -399,7 +401,9 @@ def test_base_url_setting_overrides_request_host_in_links(home: Path) -> None:
 def test_server_with_empty_home_starts_and_lists_nothing(tmp_path: Path) -> None:
     with run_api_server(tmp_path / "empty") as url:
         assert httpx.get(f"{url}/healthz").json() == {"ok": True, "datasets": 0}
-        assert httpx.get(f"{url}/api/v1/datasets").json() == {"count": 0, "results": []}
+        listed = httpx.get(f"{url}/api/v1/datasets").json()
+        assert (listed["count"], listed["results"], listed["next"]) == (0, [], None)
+        assert all(values == [] for values in listed["facets"].values())
         assert httpx.get(f"{url}/").status_code == 200
     assert not (tmp_path / "empty").exists(), "a read-only API must not create the data directory"
 
@@ -453,7 +457,7 @@ def test_settings_resolve_home_against_working_directory(tmp_path: Path, monkeyp
 #: One route of each family: catalogue list, dataset, versions, a file, a versioned file, a page, health.
 ROUTE_FAMILIES = ["/api/v1/datasets", "/api/v1/datasets/aed_locations", "/api/v1/datasets/public_toilets/versions",
                   "/api/v1/datasets/large_table/data.csv", "/api/v1/datasets/public_toilets/versions/1/data.csv",
-                  "/", "/datasets/aed_locations", "/healthz"]
+                  "/api/v1/datasets/aed_locations/records?limit=1", "/", "/datasets/aed_locations", "/healthz"]
 
 
 @pytest.mark.parametrize("path", ROUTE_FAMILIES)

@@ -57,3 +57,55 @@ def test_health_and_catalogue_page_answer(api: httpx.Client) -> None:
     assert api.get("/healthz").json()["ok"] is True
     page = api.get("/")
     assert page.status_code == 200 and "デジタルサービス局 歳出予算" in page.text
+
+
+# ----------------------------------------------------------------------------- search and facets
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("避難", {"emergency-evacuation-sites"}),
+    ("トイレ", {"public-toilets"}),
+    ("AED", {"aed-locations"}),
+    ("ａｅｄ", {"aed-locations"}),  # full-width, lower case: the same word
+    ("人口", {"population-by-area-and-age"}),
+    ("toilet", {"public-toilets"}),
+    ("smart pole", {"smart-pole-register", "smart-pole-environment-hourly", "smart-pole-people-flow-hourly"}),
+])
+def test_search_finds_the_right_sets_in_japanese_and_english(api: httpx.Client, q: str, expected: set[str]) -> None:
+    body = api.get("/api/v1/datasets", params={"q": q}).json()
+    found = [d["id"] for d in body["results"]]
+    assert expected <= set(found), found
+    assert set(found[:len(expected)]) == expected  # the best matches first
+    assert body["count"] == len(found)
+
+
+def test_a_search_that_matches_nothing_finds_nothing(api: httpx.Client) -> None:
+    assert api.get("/api/v1/datasets", params={"q": "存在しない語彙"}).json() == {
+        "count": 0, "results": [], "facets": {f: [] for f in (
+            "publisher", "keyword", "format", "license", "standard_sheet", "quality")}, "next": None}
+
+
+def test_facets_narrow_and_their_counts_add_up(api: httpx.Client) -> None:
+    everything = api.get("/api/v1/datasets").json()
+    publishers = everything["facets"]["publisher"]
+    assert sum(p["count"] for p in publishers) == everything["count"]  # one publisher per dataset
+    for publisher in publishers:
+        narrowed = api.get("/api/v1/datasets", params={"publisher": publisher["value"]}).json()
+        assert narrowed["count"] == publisher["count"]
+        assert {d["publisher"] for d in narrowed["results"]} == {publisher["value"]}
+    sheets = api.get("/api/v1/datasets", params={"standard_sheet": ["08", "13"]}).json()
+    assert {d["id"] for d in sheets["results"]} == {"aed-locations", "public-toilets"}  # OR within a facet
+    both = api.get("/api/v1/datasets", params={"standard_sheet": ["08", "13"], "q": "トイレ"}).json()
+    assert [d["id"] for d in both["results"]] == ["public-toilets"]  # AND across
+
+
+def test_the_catalogue_pages_and_sorts(api: httpx.Client) -> None:
+    everything = api.get("/api/v1/datasets", params={"sort": "title"}).json()
+    ids: list[str] = []
+    url: str | None = "/api/v1/datasets?sort=title&limit=4"
+    while url:
+        page = api.get(url).json()
+        ids += [d["id"] for d in page["results"]]
+        url = page["next"]
+    assert ids == [d["id"] for d in everything["results"]] and len(ids) == everything["count"]
+    assert api.get("/api/v1/datasets", params={"sort": "sideways"}).status_code == 422

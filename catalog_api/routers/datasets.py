@@ -14,8 +14,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
 
@@ -30,6 +31,7 @@ from catalog_api.deps import (
 )
 from catalog_api.errors import ERROR_RESPONSES
 from catalog_api.http import etag_matches, last_modified
+from catalog_api.search import facet_counts, narrow, score, terms
 from catalog_api.release_contract import API_DATASETS, Paths, PathTemplate
 from catalog_api.release_store import ATTEMPT_FILE, METADATA_FILE, Attempt, Release, ReleaseStore, media_type_for
 from catalog_api.schemas import (
@@ -91,14 +93,55 @@ def _validators(response: Response, releases: list[Release], attempts: list[Atte
     response.headers["Cache-Control"] = CURRENT_CACHE_CONTROL
 
 
+FacetFilter = Annotated[list[str] | None, Query(description="Only datasets with one of these values (repeatable).")]
+SORTS = ("relevance", "id", "title", "updated", "-updated")
+
+
 @_get(Paths.DATASETS, response_model=DatasetList)
-def list_datasets(store: StoreDep, urls: UrlsDep, response: Response) -> DatasetList:
-    """The catalogue: the current release of every published dataset, sorted by id."""
+def list_datasets(
+    store: StoreDep, urls: UrlsDep, request: Request, response: Response,
+    q: Annotated[str | None, Query(max_length=200, description="Search titles, descriptions, keywords and "
+                                   "column names, Japanese (「避難」) or English (`toilet`).")] = None,
+    publisher: FacetFilter = None, keyword: FacetFilter = None, format: FacetFilter = None,
+    license: FacetFilter = None, standard_sheet: FacetFilter = None, quality: FacetFilter = None,
+    sort: Annotated[str | None, Query(description=f"One of {', '.join(SORTS)} (default: relevance with `q`, "
+                                      "else id).")] = None,
+    limit: Annotated[int, Query(ge=0, le=1000, description="Datasets per page (0–1000).")] = 100,
+    offset: Annotated[int, Query(ge=0, description="Datasets to skip (the catalogue is a snapshot of a few "
+                                 "hundred at most, read whole per request).")] = 0,
+) -> DatasetList:
+    """The catalogue: current releases, searched, narrowed by facets, sorted, a page at a time."""
+    if sort is not None and sort not in SORTS:
+        raise HTTPException(status_code=422, detail=f"sort: expected one of {', '.join(SORTS)}")
     releases = store.list_current()
     attempts = [store.latest_attempt(release.dataset_id) for release in releases]
-    results = [DatasetOut.from_current(release, urls, attempt) for release, attempt in zip(releases, attempts)]
     _validators(response, releases, attempts)
-    return DatasetList(count=len(results), results=results)
+    found = [DatasetOut.from_current(release, urls, attempt) for release, attempt in zip(releases, attempts)]
+    documents = {d.id: d.model_dump(by_alias=True) for d in found}
+    query = terms(q or "")
+    scores = {i: score(doc, query) for i, doc in documents.items()} if not query.empty else {}
+    if not query.empty:
+        found = [d for d in found if scores[d.id]]
+    chosen = {"publisher": publisher, "keyword": keyword, "format": format, "license": license,
+              "standard_sheet": standard_sheet, "quality": quality}
+    kept = {doc["id"] for doc in narrow([documents[d.id] for d in found], chosen)}
+    found = _sorted([d for d in found if d.id in kept], sort or ("relevance" if scores else "id"), scores)
+    page = found[offset:offset + limit]
+    more = limit > 0 and offset + limit < len(found)
+    next_url = (urls.datasets() + "?" + urlencode([*((k, v) for k, v in request.query_params.multi_items()
+                                                     if k != "offset"), ("offset", offset + limit)])) if more else None
+    return DatasetList(count=len(found), results=page, next=next_url,
+                       facets=facet_counts([documents[d.id] for d in found]))
+
+
+def _sorted(datasets: list[DatasetOut], sort: str, scores: dict[str, int]) -> list[DatasetOut]:
+    if sort == "relevance":
+        return sorted(datasets, key=lambda d: (-scores.get(d.id, 0), d.id))
+    if sort == "title":
+        return sorted(datasets, key=lambda d: (d.title, d.id))
+    if sort in ("updated", "-updated"):
+        return sorted(datasets, key=lambda d: (d.updated_at, d.id), reverse=sort == "-updated")
+    return sorted(datasets, key=lambda d: d.id)
 
 
 @_get(Paths.DATASET, response_model=DatasetOut)
@@ -172,16 +215,7 @@ def list_versions(releases: AllVersionsDep, store: StoreDep, urls: UrlsDep, resp
     _validators(response, releases, [])
     current = store.current(releases[0].dataset_id)
     current_version = current.version if current else None
-    results = [
-        VersionOut(
-            version=release.version,
-            content_hash=release.content_hash,
-            created_at=release.created_at,
-            current=release.version == current_version,
-            url=urls.version(release.dataset_id, release.version),
-        )
-        for release in releases
-    ]
+    results = [VersionOut.from_release(release, urls, release.version == current_version) for release in releases]
     return VersionList(count=len(results), results=results)
 
 
