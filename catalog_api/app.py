@@ -13,7 +13,7 @@ from fastapi_offline import FastAPIOffline
 from catalog_api.errors import install_error_handlers
 from catalog_api.http import install_http_behaviour
 from catalog_api.release_store import ReleaseStore
-from catalog_api.routers import datasets, health, pages, records
+from catalog_api.routers import changes, datasets, health, pages, records
 from catalog_api.settings import Settings
 
 API_VERSION = "1"
@@ -21,6 +21,7 @@ API_VERSION = "1"
 OPENAPI_TAGS = [
     {"name": "datasets", "description": "Catalogue and downloads, read from published releases only."},
     {"name": "records", "description": "Rows of a release: typed filters, sort, keyset paging, facets."},
+    {"name": "changes", "description": "New versions across the catalogue (JSON, Atom) and row diffs between versions."},
     {"name": "health", "description": "Liveness."},
     {"name": "pages", "description": "HTML catalogue pages (データカタログ / Data catalogue)."},
 ]
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_http_behaviour(app)
     app.include_router(health.router)
     app.include_router(records.router)  # before datasets: /{dataset_id}/records is not a file name
+    app.include_router(changes.router)  # nor is /{dataset_id}/diff
     app.include_router(datasets.router)
     app.include_router(pages.router)
     return app

@@ -61,6 +61,7 @@ from pydantic import (
 
 __all__ = [
     "API_DATASETS",
+    "API_ROOT",
     "ATTACHMENT_KEYS",
     "AttemptRecord",
     "Column",
@@ -356,8 +357,9 @@ class PathTemplate:
         return self.template[len(prefix):]
 
 
-#: Where the datasets API lives; the datasets router's prefix.
-API_DATASETS = "/api/v1/datasets"
+#: The API's root, and where the datasets API lives (the datasets router's prefix).
+API_ROOT = "/api/v1"
+API_DATASETS = API_ROOT + "/datasets"
 
 
 class Paths:
@@ -371,6 +373,9 @@ class Paths:
     VERSION_FILE = PathTemplate("get_version_file", API_DATASETS + "/{dataset_id}/versions/{version}/{filename}")
     QUALITY = PathTemplate("get_dataset_quality", API_DATASETS + "/{dataset_id}/quality")
     RECORDS = PathTemplate("list_records", API_DATASETS + "/{dataset_id}/records")
+    DIFF = PathTemplate("diff_versions", API_DATASETS + "/{dataset_id}/diff")
+    CHANGES = PathTemplate("list_changes", API_ROOT + "/changes")
+    CHANGES_FEED = PathTemplate("changes_feed", API_ROOT + "/changes.atom")
     ATTEMPT_FILE = PathTemplate("get_attempt_file", API_DATASETS + "/{dataset_id}/attempts/{attempt_id}/{filename}")
     CATALOGUE_PAGE = PathTemplate("catalogue_page", "/")
     DATASET_PAGE = PathTemplate("dataset_page", "/datasets/{dataset_id}")
@@ -417,6 +422,9 @@ class PublicUrls:
 
     def records(self, dataset_id: str) -> str:
         return self.url(Paths.RECORDS, dataset_id=dataset_id)
+
+    def changes_feed(self) -> str:
+        return self.url(Paths.CHANGES_FEED)
 
     def quality(self, dataset_id: str) -> str:
         return self.url(Paths.QUALITY, dataset_id=dataset_id)
