@@ -64,6 +64,11 @@ class RecordsEngine:
         result = self.cursor().execute(sql, list(params))
         return [d[0] for d in result.description], result.fetchall()
 
+    def columns(self, table: str) -> dict[str, str]:
+        """A release table's columns (name → DuckDB type), without the row number."""
+        _, described = self.rows(f"DESCRIBE {table}", [])
+        return {name: str(sql_type) for name, sql_type, *_ in described if name != ROW}
+
     def value(self, sql: str, params: Sequence[Any]) -> Any:
         row = self.cursor().execute(sql, list(params)).fetchone()
         return row[0] if row else None

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from xml.etree import ElementTree
 
 import orjson
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
@@ -20,9 +20,8 @@ from catalog_api.deps import DATASET_ID_DESCRIPTION, StoreDep, UrlsDep
 from catalog_api.diff import changes, counts, key_of
 from catalog_api.errors import ERROR_RESPONSES
 from catalog_api.release_contract import Paths, PathTemplate, ReleaseDocument
-from catalog_api.release_store import Release, ReleaseStore
-from catalog_api.records import ROW
-from catalog_api.routers.records import engine_of
+from catalog_api.release_store import ReleaseStore
+from catalog_api.routers.records import engine_of, queryable_release
 
 router = APIRouter(tags=["changes"], responses=ERROR_RESPONSES)
 
@@ -116,11 +115,11 @@ def diff_versions(
     to: Annotated[int | None, Query(ge=1, description="The newer version (default: current).")] = None,
 ) -> StreamingResponse:
     """Rows added, removed and changed (with the changed columns) between two versions, by the dataset's key."""
-    old, new = _version(store, dataset_id, from_), _version(store, dataset_id, to)
+    old, new = queryable_release(store, dataset_id, from_), queryable_release(store, dataset_id, to)
     engine = engine_of(request)
     old_table = engine.table(old.content_hash, store.file_path(old, "data.parquet"))
     new_table = engine.table(new.content_hash, store.file_path(new, "data.parquet"))
-    old_columns, new_columns = _columns(engine, old_table), _columns(engine, new_table)
+    old_columns, new_columns = list(engine.columns(old_table)), list(engine.columns(new_table))
     shared = [c for c in new_columns if c in old_columns]
     key = key_of(new.metadata, shared)
     values = [c for c in shared if c not in key]
@@ -139,23 +138,3 @@ def diff_versions(
                              headers={"Cache-Control": "public, max-age=31536000, immutable" if to else
                                       "public, max-age=60"})
 
-
-def _version(store: ReleaseStore, dataset_id: str, version: int | None) -> Release:
-    try:
-        release = store.get(dataset_id, version) if version is not None else store.current(dataset_id)
-    except ValueError:
-        release = None
-    if release is None:
-        what = f"version {version} of dataset {dataset_id!r}" if version else f"dataset {dataset_id!r}"
-        raise HTTPException(status_code=404, detail=f"{what} not found")
-    try:
-        release.resource("data.parquet")
-    except KeyError:
-        raise HTTPException(status_code=404, detail=f"version {release.version} of {dataset_id!r} has no "
-                                                    "data.parquet to compare") from None
-    return release
-
-
-def _columns(engine: Any, table: str) -> list[str]:
-    _, described = engine.rows(f"DESCRIBE {table}", [])
-    return [name for name, *_ in described if name != ROW]

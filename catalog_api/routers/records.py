@@ -99,7 +99,9 @@ def list_records(
 ) -> Response:
     """Rows of a dataset's release: typed filters, sort, keyset paging by `cursor`, facet counts."""
     token = decode_cursor(cursor) if cursor else None
-    release = _release(store, dataset_id, token["v"] if token else version, token)
+    release = queryable_release(store, dataset_id, token["v"] if token else version)
+    if token is not None and not release.content_hash.startswith(token["h"]):
+        raise QueryError("cursor: not a cursor of this dataset; start again without it")
     engine = engine_of(request)
     table = engine.table(release.content_hash, store.file_path(release, "data.parquet"))
     schema = _schema(engine, table)
@@ -128,7 +130,8 @@ def list_records(
                              else "public, max-age=31536000, immutable"})
 
 
-def _release(store: ReleaseStore, dataset_id: str, version: int | None, token: dict[str, Any] | None) -> Release:
+def queryable_release(store: ReleaseStore, dataset_id: str, version: int | None) -> Release:
+    """The version asked for (the current one when None) that has a ``data.parquet``; 404 otherwise."""
     try:
         release = store.get(dataset_id, version) if version is not None else store.current(dataset_id)
     except ValueError:
@@ -136,19 +139,16 @@ def _release(store: ReleaseStore, dataset_id: str, version: int | None, token: d
     if release is None:
         what = f"version {version} of dataset {dataset_id!r}" if version is not None else f"dataset {dataset_id!r}"
         raise HTTPException(status_code=404, detail=f"{what} not found")
-    if token is not None and not release.content_hash.startswith(token["h"]):
-        raise QueryError("cursor: not a cursor of this dataset; start again without it")
     try:
         release.resource("data.parquet")
     except KeyError:
-        raise HTTPException(status_code=404, detail=f"dataset {dataset_id!r} has no rows to query "
-                                                    "(its release holds no data.parquet)") from None
+        raise HTTPException(status_code=404, detail=f"version {release.version} of dataset {dataset_id!r} has no "
+                                                    "rows to query (no data.parquet)") from None
     return release
 
 
 def _schema(engine: RecordsEngine, table: str) -> Schema:
-    _, described = engine.rows(f"DESCRIBE {table}", [])
-    columns = {name: str(sql_type) for name, sql_type, *_ in described if name != ROW}
+    columns = engine.columns(table)
     numeric = {"DOUBLE", "FLOAT", "DECIMAL"}
     geometry = next(((lat, lon) for lat, lon in POINT_COLUMNS
                      if columns.get(lat, "").split("(")[0] in numeric and columns.get(lon, "").split("(")[0] in numeric),
