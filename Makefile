@@ -13,6 +13,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DAGSTER_PORT ?= 3000
 PYTEST_ARGS ?=
+# The suite's files run on this many workers (pytest-xdist); 0 runs them in this process, one by one.
+TEST_WORKERS ?= 2
 
 .PHONY: help run build serve test dev validate clean-data
 
@@ -48,7 +50,7 @@ serve: $(STAMP) ## Serve the catalogue from the published releases (HOST, PORT)
 	$(BIN)/tdpf serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) ## Run the whole test suite (unit, integration, HTTP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 dev: $(STAMP) ## Open the Dagster UI on http://$(HOST):$(DAGSTER_PORT) (dagster dev -w workspace.yaml)
 	$(BIN)/tdpf dev --host $(HOST) --port $(DAGSTER_PORT)

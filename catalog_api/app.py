@@ -10,10 +10,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from catalog_api.engine import RecordsEngine
 from catalog_api.errors import install_error_handlers
+from catalog_api.exports import ExportSlots
 from catalog_api.http import install_http_behaviour
 from catalog_api.release_store import ReleaseStore
-from catalog_api.routers import changes, datasets, health, pages, records
+from catalog_api.routers import changes, datasets, exports, health, pages, records
 from catalog_api.settings import Settings
 
 API_VERSION = "1"
@@ -43,11 +45,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = ReleaseStore(settings.releases_dir)
+    app.state.records_engine = RecordsEngine(memory_limit=settings.api_memory_limit,
+                                             max_query_seconds=settings.api_max_query_seconds)
+    app.state.exports = ExportSlots(settings.api_export_concurrency)
     install_error_handlers(app)
     install_http_behaviour(app)
     app.include_router(health.router)
     app.include_router(records.router)  # before datasets: /{dataset_id}/records is not a file name
     app.include_router(changes.router)  # nor is /{dataset_id}/diff
+    app.include_router(exports.router)  # data.{format} with filters before the release files
     app.include_router(datasets.router)
     app.include_router(pages.router)
     return app

@@ -5,16 +5,21 @@ takes a few milliseconds, a scan of the Parquet file several times that. A relea
 so a table once loaded is right for as long as the release exists; tables are keyed by content
 hash and the least recently used are dropped beyond :attr:`RecordsEngine.max_tables`. Each thread
 of the server's pool gets its own DuckDB cursor (a DuckDB connection is not shared across threads).
-Every query runs with bound parameters only (``catalog_api/records.py``).
+Every query runs with bound parameters only (``catalog_api/records.py``), and under a deadline
+(``max_query_seconds``): one watchdog thread interrupts a query that outlives it, which then fails
+as :class:`QueryTimeout` instead of holding a worker thread for as long as it likes.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -22,17 +27,78 @@ from catalog_api.records import ROW
 
 #: DuckDB's memory ceiling for the API (``TDPF_API_MEMORY_LIMIT``), separate from the pipelines'.
 DEFAULT_MEMORY_LIMIT = "1GB"
+#: How long one query may run (``TDPF_API_MAX_QUERY_SECONDS``).
+DEFAULT_MAX_QUERY_SECONDS = 10.0
+
+_T = TypeVar("_T")
+
+
+class QueryTimeout(Exception):
+    """A query ran past the engine's deadline and was interrupted."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the query took longer than {seconds:g} s (max_query_seconds) and was stopped; "
+                         "narrow it with filters or fewer facets")
+        self.seconds = seconds
+
+
+class _Watchdog:
+    """Interrupts the DuckDB queries that outlive their deadline: one thread, not a timer per query.
+
+    A late interrupt (the query ended a moment before) is harmless: DuckDB ignores an interrupt
+    on an idle connection.
+    """
+
+    PERIOD = 0.05
+
+    def __init__(self) -> None:
+        self._running: dict[int, tuple[float, duckdb.DuckDBPyConnection]] = {}
+        self._lock = threading.Lock()
+        self._tokens = itertools.count()
+        self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+
+    @contextmanager
+    def deadline(self, cursor: duckdb.DuckDBPyConnection, seconds: float) -> Iterator[None]:
+        token = next(self._tokens)
+        with self._lock:
+            self._running[token] = (time.monotonic() + seconds, cursor)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="tdpf-query-watchdog", daemon=True)
+                self._thread.start()
+        try:
+            yield
+        except duckdb.InterruptException:
+            raise QueryTimeout(seconds) from None
+        finally:
+            with self._lock:
+                self._running.pop(token, None)
+
+    def close(self) -> None:
+        self._stopped.set()
+
+    def _watch(self) -> None:
+        while not self._stopped.wait(self.PERIOD):
+            now = time.monotonic()
+            with self._lock:
+                late = [token for token, (due, _) in self._running.items() if due <= now]
+                for token in late:
+                    _, cursor = self._running.pop(token)
+                    cursor.interrupt()
 
 
 class RecordsEngine:
     """Loads releases' ``data.parquet`` into tables on first use and runs queries on them."""
 
-    def __init__(self, memory_limit: str = DEFAULT_MEMORY_LIMIT, max_tables: int = 32, threads: int = 2) -> None:
+    def __init__(self, memory_limit: str = DEFAULT_MEMORY_LIMIT, max_tables: int = 32, threads: int = 2,
+                 max_query_seconds: float = DEFAULT_MAX_QUERY_SECONDS) -> None:
         self._db = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "threads": threads})
         self._lock = threading.Lock()
         self._local = threading.local()
         self._tables: OrderedDict[str, str] = OrderedDict()  # content hash → table name
+        self._watchdog = _Watchdog()
         self.max_tables = max_tables
+        self.max_query_seconds = max_query_seconds
 
     def table(self, content_hash: str, parquet: Path) -> str:
         """The table of a release (loading it the first time), with its row number as ``_row``."""
@@ -59,10 +125,28 @@ class RecordsEngine:
             cursor = self._local.cursor = self._db.cursor()
         return cursor
 
+    def guarded(self, run: Callable[[duckdb.DuckDBPyConnection], _T],
+                cursor: duckdb.DuckDBPyConnection | None = None) -> _T:
+        """``run(cursor)`` under the deadline; :class:`QueryTimeout` when it is interrupted."""
+        cursor = cursor if cursor is not None else self.cursor()
+        with self._watchdog.deadline(cursor, self.max_query_seconds):
+            return run(cursor)
+
+    @contextmanager
+    def private_cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own, for work that outlives one call on this thread (an export)."""
+        cursor = self._db.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
     def rows(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Column names and rows of a query."""
-        result = self.cursor().execute(sql, list(params))
-        return [d[0] for d in result.description], result.fetchall()
+        def run(cursor: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple[Any, ...]]]:
+            result = cursor.execute(sql, list(params))
+            return [d[0] for d in result.description], result.fetchall()
+        return self.guarded(run)
 
     def columns(self, table: str) -> dict[str, str]:
         """A release table's columns (name → DuckDB type), without the row number."""
@@ -70,8 +154,9 @@ class RecordsEngine:
         return {name: str(sql_type) for name, sql_type, *_ in described if name != ROW}
 
     def value(self, sql: str, params: Sequence[Any]) -> Any:
-        row = self.cursor().execute(sql, list(params)).fetchone()
+        row = self.guarded(lambda cursor: cursor.execute(sql, list(params)).fetchone())
         return row[0] if row else None
 
     def close(self) -> None:
+        self._watchdog.close()
         self._db.close()

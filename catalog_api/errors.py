@@ -17,6 +17,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from catalog_api.engine import QueryTimeout
+from catalog_api.exports import ExportsBusy
 from catalog_api.records import QueryError
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ class ErrorBody(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown dataset, version or file"},
     422: {"model": ErrorBody, "description": "Invalid path or query parameter"},
+    503: {"model": ErrorBody, "description": "A query ran past `max_query_seconds`, or no export slot was free "
+                                             "(`Retry-After` says when to try again)"},
 }
 
 
@@ -92,9 +96,16 @@ async def _query_error_handler(request: Request, exc: Exception) -> Response:
     return error_response(422, str(exc))
 
 
+async def _busy_handler(request: Request, exc: Exception) -> Response:
+    # 503 with Retry-After: the request was fine, the server had no room (a slot) or time (a deadline) for it now.
+    return error_response(503, str(exc), {"Retry-After": "1" if isinstance(exc, ExportsBusy) else "10"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into the one error shape."""
     app.add_exception_handler(QueryError, _query_error_handler)
+    app.add_exception_handler(QueryTimeout, _busy_handler)
+    app.add_exception_handler(ExportsBusy, _busy_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_exception_handler)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unhandled_exception_handler)

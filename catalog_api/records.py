@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from catalog_api.sql import quote_ident as quoted
+
 #: The release's row number, added when a release is loaded: its file order, the last sort key.
 ROW = "_row"
 #: Parameters with a meaning of their own; any other parameter is a filter on a column.
@@ -199,11 +201,6 @@ def _points_only(schema: Schema, parameter: str) -> None:
 def _echo(text: str) -> str:
     """A user's string, bounded and quoted, for an error message."""
     return repr(text[:_ECHO] + ("…" if len(text) > _ECHO else ""))
-
-
-def quoted(name: str) -> str:
-    """A column name (from the schema, never from a request) as an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def where(query: Query, schema: Schema, with_cursor: bool = True) -> tuple[str, list[Any]]:

@@ -52,6 +52,7 @@ from pydantic import (
     Field,
     JsonValue,
     StrictBool,
+    StrictFloat,
     StrictInt,
     StrictStr,
     ValidationError,
@@ -66,12 +67,14 @@ __all__ = [
     "AttemptRecord",
     "Column",
     "ContractError",
+    "Coverage",
     "CsvDialect",
     "GATE_STATUSES",
     "HeldBackPublisher",
     "Licence",
     "PathTemplate",
     "Paths",
+    "Place",
     "PublicUrls",
     "PublisherRows",
     "QualityFailure",
@@ -82,6 +85,8 @@ __all__ = [
     "ReleaseMetadata",
     "Resource",
     "STORE_KEYS",
+    "SpatialCoverage",
+    "TemporalCoverage",
 ]
 
 Text = StrictStr
@@ -226,6 +231,46 @@ class RemovedSource(Record):
     removed_at: Text  # UTC, ISO 8601
 
 
+class TemporalCoverage(Record):
+    """The period a dataset's rows are about, from the column that dates them.
+
+    ``unit`` says how the column reads: ``day`` (a DATE or TIMESTAMP; ``start``/``end`` are its
+    first and last day) or ``fiscal_year`` (a Japanese fiscal year as its starting year, April to
+    March: 2023 covers 2023-04-01 to 2024-03-31). ``start`` and ``end`` are ISO dates, inclusive.
+    """
+
+    start: Text
+    end: Text
+    column: Text
+    unit: Literal["day", "fiscal_year"]
+
+
+class Place(Record):
+    """A municipality (or the prefecture) a dataset covers: 全国地方公共団体コード and name."""
+
+    code: Text
+    name: Text | None = None
+
+
+class SpatialCoverage(Record):
+    """Where a dataset's rows are: the box around its points and the municipalities it covers.
+
+    ``bbox`` is ``[min_lon, min_lat, max_lon, max_lat]`` (WGS84, as GeoJSON orders it), over the
+    rows that have coordinates (``points`` of them); absent for a set without coordinates.
+    """
+
+    bbox: tuple[StrictFloat, StrictFloat, StrictFloat, StrictFloat] | None = None
+    points: Count | None = None
+    places: tuple[Place, ...] = ()
+
+
+class Coverage(Record):
+    """A dataset's coverage in time and space (DCAT's ``dct:temporal`` and ``dct:spatial``)."""
+
+    temporal: TemporalCoverage | None = None
+    spatial: SpatialCoverage | None = None
+
+
 class ReleaseMetadata(Record):
     """What ``metadata.json`` holds besides the store's own keys (:data:`STORE_KEYS`).
 
@@ -251,6 +296,8 @@ class ReleaseMetadata(Record):
     publishers: tuple[PublisherRows, ...] | None = None  # standard sets only
     #: standard sets only, and only when some were: sources taken out of the registry since the previous release
     removed_sources: tuple[RemovedSource, ...] = ()
+    #: absent in releases made before coverage was recorded
+    coverage: Coverage | None = None
     quality: QualitySummary = Field(default_factory=QualitySummary.not_checked)
 
     @field_validator("license", mode="before")
@@ -374,6 +421,7 @@ class Paths:
     QUALITY = PathTemplate("get_dataset_quality", API_DATASETS + "/{dataset_id}/quality")
     RECORDS = PathTemplate("list_records", API_DATASETS + "/{dataset_id}/records")
     DIFF = PathTemplate("diff_versions", API_DATASETS + "/{dataset_id}/diff")
+    EXPORT = PathTemplate("export_data", API_DATASETS + "/{dataset_id}/data.{format}")
     CHANGES = PathTemplate("list_changes", API_ROOT + "/changes")
     CHANGES_FEED = PathTemplate("changes_feed", API_ROOT + "/changes.atom")
     ATTEMPT_FILE = PathTemplate("get_attempt_file", API_DATASETS + "/{dataset_id}/attempts/{attempt_id}/{filename}")
@@ -422,6 +470,10 @@ class PublicUrls:
 
     def records(self, dataset_id: str) -> str:
         return self.url(Paths.RECORDS, dataset_id=dataset_id)
+
+    def export(self, dataset_id: str, fmt: str) -> str:
+        """The current release's rows as ``data.<fmt>``; with a records query, only the rows it selects."""
+        return self.url(Paths.EXPORT, dataset_id=dataset_id, format=fmt)
 
     def changes_feed(self) -> str:
         return self.url(Paths.CHANGES_FEED)

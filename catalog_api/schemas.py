@@ -193,6 +193,36 @@ class DatasetQualityOut(BaseModel):
     latest_attempt: AttemptOut | None = Field(description="The latest gate run; null if never checked.")
 
 
+class TemporalCoverageOut(BaseModel):
+    """The period the rows are about (inclusive ISO dates), measured when the release was published."""
+
+    start: str = Field(description="First day covered, e.g. `2023-04-01`.")
+    end: str = Field(description="Last day covered, e.g. `2024-03-31`.")
+    column: str = Field(description="The column that dates the rows.")
+    unit: str = Field(description="`day` (a date column) or `fiscal_year` (April to March, by its starting year).")
+
+
+class PlaceOut(BaseModel):
+    code: str = Field(description="全国地方公共団体コード, e.g. `131041`.")
+    name: str | None = Field(default=None, description="e.g. `新宿区`.")
+
+
+class SpatialCoverageOut(BaseModel):
+    """Where the rows are: the box around their points and the municipalities they cover."""
+
+    bbox: list[float] | None = Field(default=None, description="`[min_lon, min_lat, max_lon, max_lat]` (WGS84) "
+                                     "of the rows with coordinates; null for a set without coordinates.")
+    points: int | None = Field(default=None, description="Rows with coordinates.")
+    places: list[PlaceOut] = Field(default_factory=list)
+
+
+class CoverageOut(BaseModel):
+    """Coverage in time and space (DCAT `dct:temporal`, `dct:spatial`); either part may be null."""
+
+    temporal: TemporalCoverageOut | None = None
+    spatial: SpatialCoverageOut | None = None
+
+
 class DatasetOut(BaseModel):
     """A dataset as its current (or requested) release describes it.
 
@@ -214,6 +244,8 @@ class DatasetOut(BaseModel):
     updated_at: str = Field(description="When this release was published (UTC, ISO 8601).")
     created_at: str = Field(description="Same as `updated_at` for the release shown.")
     resources: list[ResourceOut]
+    coverage: CoverageOut | None = Field(default=None, description="Coverage in time and space; null for releases "
+                                         "published before it was recorded.")
     quality: QualityOut = Field(description="The release's quality check (`not_checked` for older releases).")
     links: DatasetLinks
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,6 +38,21 @@ class Settings(BaseSettings):
 
     port: int = 8000
     """Port to bind (``TDPF_PORT``)."""
+
+    api_max_page_size: int = Field(default=1000, ge=1, le=100_000)
+    """The largest ``limit`` of a records page (``TDPF_API_MAX_PAGE_SIZE``); stated as ``max_limit``
+    in every page. A larger ``limit`` is refused (422), never silently cut."""
+
+    api_max_query_seconds: float = Field(default=10.0, gt=0, le=3600)
+    """How long one query of rows may run (``TDPF_API_MAX_QUERY_SECONDS``): a page, a count, a facet
+    or a filtered export. Past it the query is stopped and the request answers 503."""
+
+    api_export_concurrency: int = Field(default=2, ge=1, le=64)
+    """Filtered exports written at once (``TDPF_API_EXPORT_CONCURRENCY``); one more answers 503 with
+    ``Retry-After``. Whole-release downloads are files on disk and are not counted."""
+
+    api_memory_limit: str = "1GB"
+    """DuckDB's memory ceiling for the rows the API holds and queries (``TDPF_API_MEMORY_LIMIT``)."""
 
     @field_validator("home")
     @classmethod

@@ -19,6 +19,8 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from catalog_api.sql import sql_literal
+
 _SQL_TYPES: dict[type, str] = {
     int: "BIGINT", str: "VARCHAR", bool: "BOOLEAN", float: "DOUBLE",
     datetime.datetime: "TIMESTAMP", datetime.date: "DATE",
@@ -154,11 +156,6 @@ def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-def sql_literal(text: str) -> str:
-    """Text as an SQL string literal, for the statements that take no parameters (COPY, COMMENT)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def table_metadata(

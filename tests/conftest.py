@@ -7,11 +7,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -47,6 +48,30 @@ def announce(request: pytest.FixtureRequest, message: str) -> None:
         reporter.write_line(f"[tdpf] {message}")
 
 
+def shared_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A directory made once per test run, even when pytest-xdist runs the suite on several workers.
+
+    Each worker has a session of its own, so a session fixture alone would build the data
+    directory once per worker: minutes of the suite's budget spent twice. The workers' common
+    temporary folder holds one copy; the first worker to ask makes it under a file lock, the
+    others wait and reuse it. A failed attempt leaves no marker, so the next worker tries afresh
+    and reports its own failure.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        root = tmp_path_factory.mktemp(name)
+        make(root)
+        return root
+    root = tmp_path_factory.getbasetemp().parent / name
+    with FileLock(f"{root}.lock"):
+        done = root / ".made"
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            make(root)
+            done.touch()
+    return root
+
+
 @pytest.fixture(scope="session")
 def parsed_home(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """A data directory whose dbt project is parsed (manifest ready) but nothing is built: for the
@@ -54,16 +79,18 @@ def parsed_home(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtur
     from pipelines.defs.project import dbt_project_for
     from pipelines.paths import DataHome, export_environment
 
-    home = DataHome(tmp_path_factory.mktemp("parsed") / "data").ensure()
-    announce(request, f"parsing the dbt project once for the quick tests into {home.root} …")
-    saved = dict(os.environ)
-    try:
-        export_environment(home)  # dbt from this environment's bin folder
-        dbt_project_for(home)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return home.root
+    def parse(root: Path) -> None:
+        home = DataHome(root / "data").ensure()
+        announce(request, f"parsing the dbt project once for the quick tests into {home.root} …")
+        saved = dict(os.environ)
+        try:
+            export_environment(home)  # dbt from this environment's bin folder
+            dbt_project_for(home)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+    return shared_once(tmp_path_factory, "parsed", parse) / "data"
 
 
 @pytest.fixture()
@@ -75,22 +102,41 @@ def parsed_home_copy(parsed_home: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_user_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty HOME given to the build of ``built_home``; it must stay empty."""
-    return tmp_path_factory.mktemp("user_home")
+def built_root(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """One full `tdpf build` of the embedded default: ``data`` (the data directory) beside
+    ``user_home`` (the empty HOME the build ran with, which must stay empty)."""
+
+    def build(root: Path) -> None:
+        home, user_home = root / "data", root / "user_home"
+        user_home.mkdir()
+        announce(request, f"building the shared data directory once with `tdpf build` (2–3 minutes) into {home} …")
+        started = time.perf_counter()
+        result = run_tdpf(home, "build", user_home=user_home)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+        announce(request, f"shared data directory built in {time.perf_counter() - started:.0f} s")
+
+    return shared_once(tmp_path_factory, "built", build)
 
 
 @pytest.fixture(scope="session")
-def built_home(tmp_path_factory: pytest.TempPathFactory, built_user_home: Path,
-               request: pytest.FixtureRequest) -> Path:
+def built_user_home(built_root: Path) -> Path:
+    """The HOME given to the build of ``built_home``; it must stay empty."""
+    return built_root / "user_home"
+
+
+@pytest.fixture(scope="session")
+def built_home(built_root: Path) -> Path:
     """A data directory after one full `tdpf build` of the embedded default (read-only for tests)."""
-    home = tmp_path_factory.mktemp("built") / "data"
-    announce(request, f"building the shared data directory once with `tdpf build` (2–3 minutes) into {home} …")
-    started = time.perf_counter()
-    result = run_tdpf(home, "build", user_home=built_user_home)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
-    announce(request, f"shared data directory built in {time.perf_counter() - started:.0f} s")
-    return home
+    return built_root / "data"
+
+
+@pytest.fixture(scope="session")
+def built_api(built_home: Path) -> Iterator[str]:
+    """The API serving ``built_home`` over real HTTP (one server per test worker): its base URL."""
+    from tests.helpers.api_server import run_api_server
+
+    with run_api_server(built_home) as base_url:
+        yield base_url
 
 
 @pytest.fixture()

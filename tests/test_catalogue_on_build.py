@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.helpers.api_server import run_api_server
 
 pytestmark = pytest.mark.slow
 
@@ -20,8 +17,8 @@ REQUIRED_FIELDS = {
 
 
 @pytest.fixture(scope="module")
-def api(built_home: Path):  # type: ignore[no-untyped-def]
-    with run_api_server(built_home) as base_url, httpx.Client(base_url=base_url, timeout=30) as client:
+def api(built_api: str):  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=built_api, timeout=30) as client:
         yield client
 
 
@@ -109,3 +106,19 @@ def test_the_catalogue_pages_and_sorts(api: httpx.Client) -> None:
         url = page["next"]
     assert ids == [d["id"] for d in everything["results"]] and len(ids) == everything["count"]
     assert api.get("/api/v1/datasets", params={"sort": "sideways"}).status_code == 422
+
+
+def test_a_dataset_says_when_and_where_its_rows_are(api: httpx.Client) -> None:
+    figures = api.get("/api/v1/datasets/bureau-programme-figures").json()["coverage"]
+    assert figures["temporal"]["unit"] == "fiscal_year" and figures["temporal"]["end"].endswith("-03-31")
+    assert figures["temporal"]["start"] < figures["temporal"]["end"]
+    assert figures["spatial"] == {"bbox": None, "points": None, "places": [{"code": "130001", "name": "東京都"}]}
+    toilets = api.get("/api/v1/datasets/public-toilets").json()
+    spatial = toilets["coverage"]["spatial"]
+    min_lon, min_lat, max_lon, max_lat = spatial["bbox"]
+    assert 122 < min_lon < max_lon < 154 and 20 < min_lat < max_lat < 46  # Japan
+    assert spatial["points"] <= toilets["row_count"]
+    assert {p["code"] for p in spatial["places"]} == {p["code"] for p in toilets["publishers"]}
+    assert toilets["coverage"]["temporal"] is None
+    population = api.get("/api/v1/datasets/population-by-area-and-age").json()["coverage"]["temporal"]
+    assert population["column"] == "調査年月日" and population["unit"] == "day"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.defs.publish import CSV_DIALECT, UTF8_BOM, export_files
+from catalog_api.release_formats import CSV_DIALECT, UTF8_BOM
+from pipelines.defs.publish import export_files
 
 CELLS = [
     ("=HYPERLINK(\"http://evil.example\",\"詳細\")", "'=HYPERLINK(\"http://evil.example\",\"詳細\")"),

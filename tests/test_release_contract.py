@@ -209,7 +209,7 @@ def _node(standard: bool) -> dict[str, Any]:
 
 def _legacy_metadata(standard: bool) -> dict[str, Any]:
     """The dict ``dataset_metadata`` built before the contract, for the same node and table."""
-    from pipelines.defs.publish import CSV_DIALECT
+    from catalog_api.release_formats import CSV_DIALECT
 
     document = {
         "title": "AED設置箇所一覧", "title_en": "AED locations", "description": "AED設置箇所一覧。",
@@ -226,8 +226,11 @@ def _legacy_metadata(standard: bool) -> dict[str, Any]:
         "csv": {"encoding": "UTF-8 with BOM", "line_terminator": "CRLF", "header": True},
         "dbt_model": "std_aed_locations",
     }
-    # the one key added since: how formula-looking cells are written (spreadsheet-safe CSV)
+    # keys added since: how formula-looking cells are written (spreadsheet-safe CSV), and the
+    # coverage measured from the rows (no date column, no coordinates: only the places named)
     document["csv"]["formula_cells"] = CSV_DIALECT.formula_cells
+    document["coverage"] = {"temporal": None, "spatial": {"bbox": None, "points": None, "places": [
+        {"code": "122033", "name": "千葉県市川市"}, {"code": "131041", "name": "東京都新宿区"}]}}
     if standard:
         document["standard"] = {"name": "自治体標準オープンデータセット", "sheet": "08"}
         document["publishers"] = [{"code": "122033", "name": "千葉県市川市", "rows": 1},
@@ -307,7 +310,7 @@ def test_the_gate_summary_keeps_the_shape_it_had_before_the_contract() -> None:
 
 # ----------------------------------------------------------------------------- URL templates
 
-SAMPLE_PARAMS = {"dataset_id": "aed-locations", "version": 3, "filename": "data.csv",
+SAMPLE_PARAMS = {"dataset_id": "aed-locations", "version": 3, "filename": "data.csv", "format": "csv",
                  "attempt_id": "20261126T024000123456Z-1a2b3c4d"}
 
 

@@ -231,7 +231,7 @@ def get_version_file(
     filename: FilenamePath, request: Request, release: VersionReleaseDep, store: StoreDep
 ) -> Response:
     """A file of a given version: immutable, so cacheable for a year."""
-    return _serve_release_file(request, store, release, filename, VERSIONED_CACHE_CONTROL)
+    return serve_release_file(request, store, release, filename, VERSIONED_CACHE_CONTROL)
 
 
 @_get(Paths.CURRENT_FILE, response_class=FileResponse, responses=_FILE_RESPONSES)
@@ -239,10 +239,10 @@ def get_current_file(
     filename: FilenamePath, request: Request, release: CurrentReleaseDep, store: StoreDep
 ) -> Response:
     """A file of the current release (the URL to bookmark; it follows new versions)."""
-    return _serve_release_file(request, store, release, filename, CURRENT_CACHE_CONTROL)
+    return serve_release_file(request, store, release, filename, CURRENT_CACHE_CONTROL)
 
 
-def _serve_release_file(
+def serve_release_file(
     request: Request, store: ReleaseStore, release: Release, filename: str, cache_control: str
 ) -> Response:
     try:

@@ -7,6 +7,8 @@ size is capped and the cap is stated in every response, as are the total and the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -37,12 +39,18 @@ from catalog_api.records import (
 router = APIRouter(prefix=API_DATASETS, tags=["records"], responses=ERROR_RESPONSES)
 
 DEFAULT_LIMIT = 100
-#: Rows one page may hold (``limit`` above it is refused, not silently cut).
-MAX_LIMIT = 1000
 #: Values one facet lists, most frequent first.
 FACET_SIZE = 50
 #: Coordinate columns a set of points may have, checked in this order.
 POINT_COLUMNS = (("緯度", "経度"), ("latitude", "longitude"))
+
+
+#: The parameters every column gives, documented once (OpenAPI cannot list a dataset's own columns).
+COLUMN_FILTERS: dict[str, Any] = {"parameters": [{
+    "name": "{column}[__{operator}]", "in": "query", "required": False, "schema": {"type": "string"},
+    "description": "A filter on a column, typed by the column: `col=value`, `col__ne`, `col__gt`, `col__gte`, "
+                   "`col__lt`, `col__lte`, `col__in=a,b`, `col__contains=text`, `col__isnull=true`.",
+    "example": "全国地方公共団体コード=131041"}]}
 
 
 class FacetValue(BaseModel):
@@ -58,7 +66,10 @@ class RecordsPage(BaseModel):
     content_hash: str
     total: int = Field(description="Rows matching the filters (exact), whatever the page.")
     limit: int
-    max_limit: int = Field(description=f"The largest `limit` allowed ({MAX_LIMIT}).")
+    max_limit: int = Field(description="The largest `limit` allowed (setting `TDPF_API_MAX_PAGE_SIZE`, "
+                                       "default 1000); a larger one is refused, never cut.")
+    max_query_seconds: float = Field(description="How long one query may run before it is stopped "
+                                                 "(`TDPF_API_MAX_QUERY_SECONDS`, default 10).")
     fields: list[str]
     records: list[dict[str, Any]]
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
@@ -66,27 +77,21 @@ class RecordsPage(BaseModel):
 
 
 def engine_of(request: Request) -> RecordsEngine:
-    engine = getattr(request.app.state, "records_engine", None)
-    if engine is None:
-        engine = request.app.state.records_engine = RecordsEngine()
-    return engine
+    """The app's engine (``create_app`` makes one per app, with the settings' limits)."""
+    return request.app.state.records_engine
 
 
 @router.get(
     Paths.RECORDS.relative_to(API_DATASETS), name=Paths.RECORDS.route_name, operation_id=Paths.RECORDS.route_name,
     response_model=RecordsPage,
-    openapi_extra={"parameters": [{
-        "name": "{column}[__{operator}]", "in": "query", "required": False, "schema": {"type": "string"},
-        "description": "A filter on a column, typed by the column: `col=value`, `col__ne`, `col__gt`, `col__gte`, "
-                       "`col__lt`, `col__lte`, `col__in=a,b`, `col__contains=text`, `col__isnull=true`.",
-        "example": "全国地方公共団体コード=131041"}]},
+    openapi_extra=COLUMN_FILTERS,
 )
 def list_records(
     dataset_id: Annotated[str, PathParam(description=DATASET_ID_DESCRIPTION)],
     request: Request,
     store: StoreDep,
     urls: UrlsDep,
-    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT, description=f"Rows per page (0–{MAX_LIMIT}).")] = DEFAULT_LIMIT,
+    limit: Annotated[int, Query(ge=0, description="Rows per page (0 to `max_limit`).")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=4096, description="From `next`: the page after.")] = None,
     sort: Annotated[str | None, Query(description="Columns, `-` for descending: `-更新日,ID`.")] = None,
     fields: Annotated[str | None, Query(description="Columns to return, comma-separated.")] = None,
@@ -98,16 +103,15 @@ def list_records(
     facet: Annotated[list[str] | None, Query(description="Count the values of these columns.")] = None,
 ) -> Response:
     """Rows of a dataset's release: typed filters, sort, keyset paging by `cursor`, facet counts."""
+    settings = request.app.state.settings
+    if limit > settings.api_max_page_size:
+        raise QueryError(f"limit: at most {settings.api_max_page_size} rows a page (max_limit); "
+                         "page on with `next`, or download data.csv")
     token = decode_cursor(cursor) if cursor else None
-    release = queryable_release(store, dataset_id, token["v"] if token else version)
-    if token is not None and not release.content_hash.startswith(token["h"]):
-        raise QueryError("cursor: not a cursor of this dataset; start again without it")
-    engine = engine_of(request)
-    table = engine.table(release.content_hash, store.file_path(release, "data.parquet"))
-    schema = _schema(engine, table)
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "cursor")]
-    query = parse_query(params, schema, token)
-    columns = list(query.fields) or [c for c in schema.columns]
+    chosen = select_rows(request, store, dataset_id, token["v"] if token else version, params, token)
+    release, engine, table, schema, query = chosen.release, chosen.engine, chosen.table, chosen.schema, chosen.query
+    columns = chosen.columns
     clause, values = where(query, schema)
     total_clause, total_values = where(query, schema, with_cursor=False)
     wanted = list(dict.fromkeys([*columns, *(c for c, _ in query.sort), ROW]))
@@ -120,14 +124,47 @@ def list_records(
     body = {
         "dataset_id": release.dataset_id, "version": release.version, "content_hash": release.content_hash,
         "total": engine.value(f"SELECT count(*) FROM {table} WHERE {total_clause}", total_values),
-        "limit": limit, "max_limit": MAX_LIMIT, "fields": columns,
+        "limit": limit, "max_limit": settings.api_max_page_size, "max_query_seconds": engine.max_query_seconds,
+        "fields": columns,
         "records": [{c: r[c] for c in columns} for r in records],
         "facets": {f: _facet(engine, table, f, total_clause, total_values) for f in query.facets},
         "next": _next(urls, release, query, records[-1], request) if more and records else None,
     }
     return Response(orjson.dumps(body), media_type="application/json",
-                    headers={"Cache-Control": "public, max-age=60" if version is None and not token
-                             else "public, max-age=31536000, immutable"})
+                    headers={"Cache-Control": cache_control(pinned=version is not None or token is not None)})
+
+
+def cache_control(pinned: bool) -> str:
+    """A version asked for by number never changes; the current one may with the next release."""
+    return "public, max-age=31536000, immutable" if pinned else "public, max-age=60"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A request's rows: the release, its loaded table and schema, and the checked query."""
+
+    release: Release
+    engine: RecordsEngine
+    table: str
+    schema: Schema
+    query: RecordQuery
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns to return, in order: ``fields`` or all of them."""
+        return list(self.query.fields) or list(self.schema.columns)
+
+
+def select_rows(request: Request, store: ReleaseStore, dataset_id: str, version: int | None,
+                params: Sequence[tuple[str, str]], token: dict[str, Any] | None = None) -> Selection:
+    """Load the release (once) and check the request's parameters against its columns."""
+    release = queryable_release(store, dataset_id, version)
+    if token is not None and not release.content_hash.startswith(token["h"]):
+        raise QueryError("cursor: not a cursor of this dataset; start again without it")
+    engine = engine_of(request)
+    table = engine.table(release.content_hash, store.file_path(release, "data.parquet"))
+    schema = _schema(engine, table)
+    return Selection(release, engine, table, schema, parse_query(params, schema, token))
 
 
 def queryable_release(store: ReleaseStore, dataset_id: str, version: int | None) -> Release:

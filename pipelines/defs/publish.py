@@ -22,7 +22,6 @@ from dagster_duckdb import DuckDBResource
 from catalog_api.release_contract import (
     AttemptRecord,
     Column,
-    CsvDialect,
     Licence,
     PublisherRows,
     QualitySummary,
@@ -30,8 +29,11 @@ from catalog_api.release_contract import (
     ReleaseMetadata,
     RemovedSource,
 )
+from catalog_api.release_formats import CSV_DIALECT, write_csv, write_geojson, write_parquet
 from catalog_api.release_store import Attachments, ReleaseStore
+from catalog_api.sql import quote_ident
 from pipelines.changes import GATE_VERSION
+from pipelines.coverage import dataset_coverage
 from pipelines.dbt_manifest import published_nodes
 from pipelines.defs.jobs import PUBLISH_GROUP
 from pipelines.defs.resources import OWNER, TdpfHome
@@ -39,7 +41,6 @@ from pipelines.fingerprints import code_version
 from pipelines.paths import DataHome
 from pipelines.quality.gate import PUBLISHER_PARTITION, REPORT_FILE
 from pipelines.standard.registered import removed_since
-from pipelines.warehouse import sql_literal
 from pipelines.quality.gatekeeper import (
     GateTarget,
     discard_staged,
@@ -50,111 +51,41 @@ from pipelines.quality.gatekeeper import (
     take_staged,
 )
 
-UTF8_BOM = b"\xef\xbb\xbf"
-#: What decides a release's files and metadata: this module and the release format.
-CODE_VERSION = code_version("pipelines/defs/publish.py", "catalog_api/release_store.py",
-                            "catalog_api/release_contract.py")
+#: What decides a release's files and metadata: this module, the file formats and the release format.
+CODE_VERSION = code_version("pipelines/defs/publish.py", "pipelines/coverage.py", "catalog_api/release_formats.py",
+                            "catalog_api/release_store.py", "catalog_api/release_contract.py")
 
 LICENSE = Licence(
     id="CC-BY-4.0",
     title="CC BY 4.0 (クリエイティブ・コモンズ 表示 4.0 国際)",
     url="https://creativecommons.org/licenses/by/4.0/deed.ja",
 )
-#: How export_files writes data.csv, stated in every release so clients need not guess.
-#: OWASP's CSV-injection rule: a text cell starting with one of these, unless it is a number, gets
-#: a leading apostrophe in data.csv (Excel shows the text, never runs it); Parquet, GeoJSON and the
-#: API keep the value as published.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_DIALECT = CsvDialect(encoding="UTF-8 with BOM", line_terminator="CRLF", header=True,
-                         formula_cells="a text cell starting with = + - @ tab or CR that is not a number "
-                                       "is prefixed with ' (OWASP CSV injection)")
-
 
 #: The publishing connection's temporary table of the rows in release order (see export_files).
 SORTED_ROWS = "tdpf_export_rows"
 
 
-def export_geojson(conn: duckdb_lib.DuckDBPyConnection, relation: str, geometry: dict[str, str], path: Path) -> Path:
-    """A GeoJSON FeatureCollection of points (RFC 7946: longitude first), every column a property.
-
-    Each feature is built by DuckDB's JSON functions from ``relation``'s rows in their stored order,
-    so identical data gives identical bytes. DuckDB writes the features one per line
-    (``COPY … (FORMAT json)``), and the collection is joined from that file line by line: constant
-    memory at any size (one JSON value for the whole set took 22 GB for 875k rows).
-    """
-    lat, lon = geometry["latitude"], geometry["longitude"]
-    lines = path.with_name(path.name + ".jsonl")
-    conn.execute(
-        f"""COPY (SELECT json_object('type', 'Feature',
-                                     'geometry', CASE WHEN TRY_CAST(r."{lat}" AS DOUBLE) IS NULL
-                                                           OR TRY_CAST(r."{lon}" AS DOUBLE) IS NULL THEN NULL
-                                                      ELSE json_object('type', 'Point', 'coordinates', json_array(
-                                                          CAST(r."{lon}" AS DOUBLE), CAST(r."{lat}" AS DOUBLE))) END,
-                                     'properties', to_json(r)) AS f
-                  FROM {relation} AS r) TO {_literal(lines)} (FORMAT json)"""
-    )
-    prefix = len(b'{"f":')
-    with path.open("wb") as out, lines.open("rb") as features:  # bytes: UTF-8 in, UTF-8 out, nothing to decode
-        out.write(b'{"type":"FeatureCollection","features":[')
-        for number, line in enumerate(features):
-            if number:
-                out.write(b",")
-            out.write(line.rstrip(b"\n")[prefix:-1])  # {"f":<feature>} → <feature>
-        out.write(b"]}")
-    lines.unlink()
-    return path
-
-
 def export_files(conn: duckdb_lib.DuckDBPyConnection, relation: str, order_by: list[str], out_dir: Path,
                  geometry: dict[str, str] | None = None) -> dict[str, Path]:
-    """Write Parquet, CSV (UTF-8 with BOM, CRLF, header) and, for a set of points, GeoJSON, in one stable row order.
+    """Write Parquet, CSV and, for a set of points, GeoJSON (``catalog_api/release_formats.py``) in one stable row order.
 
     A stable order makes identical data give identical bytes, hence identical content
-    hashes: rebuilding publishes nothing new. The BOM makes Japanese Excel open the CSV
-    as UTF-8 instead of guessing Shift_JIS. The rows are sorted once, into a temporary table
+    hashes: rebuilding publishes nothing new. The rows are sorted once, into a temporary table
     that spills under the memory limit, and each file is written from it in that order
     (DuckDB keeps a table's insertion order): three sorts took three times the time, and a
     sort feeding the Parquet writer held more memory than the sort alone.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    order = ", ".join(f'"{c}"' for c in order_by) if order_by else "ALL"
+    order = ", ".join(quote_ident(c) for c in order_by) if order_by else "ALL"
     conn.execute(f"CREATE OR REPLACE TEMP TABLE {SORTED_ROWS} AS SELECT * FROM {relation} ORDER BY {order}")
     try:
-        parquet = out_dir / "data.parquet"
-        body = out_dir / "body.csv"
-        csv = out_dir / "data.csv"
-        conn.execute(f"COPY {SORTED_ROWS} TO {_literal(parquet)} (FORMAT parquet, COMPRESSION zstd)")
-        conn.execute(f"COPY ({_spreadsheet_safe(conn, SORTED_ROWS)}) TO {_literal(body)} "
-                     "(FORMAT csv, HEADER true, NEW_LINE '\\r\\n')")
-        with csv.open("wb") as dst, body.open("rb") as src:
-            dst.write(UTF8_BOM)
-            shutil.copyfileobj(src, dst)
-        body.unlink()
-        files = {"data.csv": csv, "data.parquet": parquet}
+        files = {"data.csv": write_csv(conn, SORTED_ROWS, out_dir / "data.csv"),
+                 "data.parquet": write_parquet(conn, SORTED_ROWS, out_dir / "data.parquet")}
         if geometry:
-            files["data.geojson"] = export_geojson(conn, SORTED_ROWS, geometry, out_dir / "data.geojson")
+            files["data.geojson"] = write_geojson(conn, SORTED_ROWS, geometry, out_dir / "data.geojson")
         return files
     finally:
         conn.execute(f"DROP TABLE IF EXISTS {SORTED_ROWS}")
-
-
-def _spreadsheet_safe(conn: duckdb_lib.DuckDBPyConnection, relation: str) -> str:
-    """The rows for data.csv: every text column with formula-looking cells neutralised (FORMULA_STARTS)."""
-    pattern = sql_literal("^[" + "".join(FORMULA_STARTS).replace("-", "\\-") + "]")
-    columns = []
-    for name, sql_type, *_ in conn.execute(f"DESCRIBE {relation}").fetchall():
-        quoted = '"' + name.replace('"', '""') + '"'
-        if sql_type == "VARCHAR":
-            columns.append(f"CASE WHEN regexp_matches({quoted}, {pattern}) AND TRY_CAST({quoted} AS DOUBLE) IS NULL "
-                           f"THEN {sql_literal(chr(39))} || {quoted} ELSE {quoted} END AS {quoted}")
-        else:
-            columns.append(quoted)
-    return f"SELECT {', '.join(columns)} FROM {relation}"
-
-
-def _literal(path: Path) -> str:
-    """A file path as an SQL string literal (COPY takes no parameters)."""
-    return sql_literal(str(path))
 
 
 def dataset_metadata(node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, relation: str,
@@ -193,6 +124,7 @@ def dataset_metadata(node: dict[str, Any], conn: duckdb_lib.DuckDBPyConnection, 
         row_count=int(row_count),
         csv=CSV_DIALECT,
         dbt_model=node["name"],
+        coverage=dataset_coverage(conn, relation, node, types),
         quality=quality,
         **_standard_metadata(tdpf, conn, relation, types),
         **({"removed_sources": removed} if removed else {}),

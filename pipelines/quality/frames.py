@@ -31,6 +31,7 @@ import duckdb
 
 from pipelines.quality.gx_runner import PARTITION_SAMPLE_SIZE, SAMPLE_SIZE, RuleOutcome, expectation_classes
 from pipelines.quality.suites import ExpectationRule
+from catalog_api.sql import quote_ident as _quoted
 
 #: Cells (rows × columns) one frame may hold: ~150 MB of Python strings.
 FRAME_CELLS = 2_000_000
@@ -188,10 +189,6 @@ def read_frames(conn: duckdb.DuckDBPyConnection, relation: str, plan: FramePlan,
                                [plan.bucket_count, bucket]).df()
     else:
         yield conn.execute(f"SELECT {names} FROM {relation}").df()
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def rules_for_pieces(plan: FramePlan) -> tuple[ExpectationRule, ...]:

@@ -18,6 +18,7 @@ import yaml
 
 from pipelines.standard.tables import ISSUES_TABLE, PLATFORM_CATALOGUE, REGISTRY_TABLE, raw_table
 from pipelines.standard.spec import SpecColumn, StandardSet, StandardSpec
+from catalog_api.sql import quote_ident as _quoted
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 STAGING = Path("models/staging/registers")
@@ -40,10 +41,6 @@ class GeneratedFile:
 
 def sql_type(column: SpecColumn) -> str:
     return SQL_TYPES.get(column.kind, "varchar")
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def staging_sql(standard: StandardSet, source: tuple[str, str] | None = None) -> str:
@@ -138,6 +135,9 @@ def _mart(spec: StandardSpec, standard: StandardSet) -> dict[str, Any]:
     }}
     if standard.geometry:
         meta["tdpf"]["geometry"] = {"latitude": standard.geometry.latitude, "longitude": standard.geometry.longitude}
+    dated = [k for k in standard.key if sql_type(standard.column(k)) == "date"]
+    if dated:  # a set keyed by a date (人口: 調査年月日) covers the days its rows are about
+        meta["tdpf"]["temporal"] = {"column": dated[0], "unit": "day"}
     return {
         "name": standard.model,
         "description": f"{standard.title_ja}（自治体標準オープンデータセット 定義書A シート{standard.sheet}、"
