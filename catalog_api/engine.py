@@ -30,6 +30,9 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 #: How long one query may run (``TDPF_API_MAX_QUERY_SECONDS``).
 DEFAULT_MAX_QUERY_SECONDS = 10.0
 
+#: Answers :meth:`RecordsEngine.remembered_rows` keeps (a count or at most one facet's values each).
+MEMO_SIZE = 4096
+
 _T = TypeVar("_T")
 
 
@@ -97,6 +100,8 @@ class RecordsEngine:
         self._local = threading.local()
         self._tables: OrderedDict[str, str] = OrderedDict()  # content hash → table name
         self._watchdog = _Watchdog()
+        self._memo: OrderedDict[tuple[str, str], tuple[list[str], list[tuple[Any, ...]]]] = OrderedDict()
+        self._memo_lock = threading.Lock()
         self.max_tables = max_tables
         self.max_query_seconds = max_query_seconds
 
@@ -150,8 +155,28 @@ class RecordsEngine:
 
     def columns(self, table: str) -> dict[str, str]:
         """A release table's columns (name → DuckDB type), without the row number."""
-        _, described = self.rows(f"DESCRIBE {table}", [])
+        _, described = self.remembered_rows(f"DESCRIBE {table}", [])
         return {name: str(sql_type) for name, sql_type, *_ in described if name != ROW}
+
+    def remembered_rows(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """As :meth:`rows`, answered from memory when asked before.
+
+        Right forever, not just for a while: a table is named by its release's content hash, so
+        the same SQL on the same table always has the same answer. Used for what a page repeats
+        on every request (the total, facet counts), not for the page itself.
+        """
+        key = (sql, repr(list(params)))
+        with self._memo_lock:
+            hit = self._memo.get(key)
+            if hit is not None:
+                self._memo.move_to_end(key)
+                return hit
+        answer = self.rows(sql, params)
+        with self._memo_lock:
+            self._memo[key] = answer
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return answer
 
     def value(self, sql: str, params: Sequence[Any]) -> Any:
         row = self.guarded(lambda cursor: cursor.execute(sql, list(params)).fetchone())

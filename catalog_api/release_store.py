@@ -301,6 +301,18 @@ class ReleaseStore:
         ordered = sorted(entry["versions"], key=lambda item: int(item["version"]))
         return [self._release_from_entry(dataset_id, item) for item in ordered]
 
+    def catalogue_state(self) -> tuple[Any, ...]:
+        """A key that changes whenever what the catalogue shows may change: a release or a gate run.
+
+        The index file's identity (replaced atomically on every publish) and each dataset's latest
+        attempt id. Cheap (one ``fstat`` and a small read per dataset), so a reader can keep
+        answers built from releases for as long as the key holds.
+        """
+        datasets = self._load_index()["datasets"]
+        with self._cache_lock:
+            index_key = self._index_key
+        return (index_key, *(self._latest_attempt_id(d) for d in sorted(datasets)))
+
     def list_current(self) -> list[Release]:
         """The current release of every dataset, sorted by dataset id."""
         datasets = self._load_index()["datasets"]
@@ -569,11 +581,14 @@ class ReleaseStore:
     def latest_attempt(self, dataset_id: str) -> Attempt | None:
         """The newest recorded attempt of ``dataset_id``, or None when it was never checked."""
         validate_dataset_id(dataset_id)
+        attempt_id = self._latest_attempt_id(dataset_id)
+        return self.attempt(dataset_id, attempt_id) if attempt_id is not None else None
+
+    def _latest_attempt_id(self, dataset_id: str) -> str | None:
         try:
-            attempt_id = (self.root / dataset_id / ATTEMPTS_DIR / "LATEST").read_text(encoding="ascii").strip()
+            return (self.root / dataset_id / ATTEMPTS_DIR / "LATEST").read_text(encoding="ascii").strip()
         except FileNotFoundError:
             return None
-        return self.attempt(dataset_id, attempt_id)
 
     def attempt(self, dataset_id: str, attempt_id: str) -> Attempt | None:
         """One attempt by id (ids are checked, so a request path cannot leave the store)."""

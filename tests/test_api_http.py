@@ -332,7 +332,7 @@ def test_openapi_operation_ids_are_stable(client: httpx.Client) -> None:
     assert operation_ids == {
         "healthz", "list_datasets", "get_dataset", "list_versions", "get_version",
         "get_current_file", "get_version_file", "catalogue_page", "dataset_page",
-        "get_dataset_quality", "get_attempt_file", "list_records", "diff_versions", "list_changes", "changes_feed",
+        "get_dataset_quality", "get_attempt_file", "list_records", "diff_versions", "export_data", "list_changes", "changes_feed",
     }
 
 

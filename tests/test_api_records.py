@@ -74,3 +74,27 @@ def test_bad_parameters_get_the_error_shape_naming_them(served) -> None:  # type
         body = response.json()
         assert response.status_code == 422 and body["ok"] is False and needle in body["error"], params
     assert httpx.get(f"{url}/api/v1/datasets/nothing/records").status_code == 404
+
+
+def test_the_catalogue_list_follows_every_new_release_and_gate_run(served) -> None:  # type: ignore[no-untyped-def]
+    from catalog_api.release_contract import AttemptRecord, QualitySummary
+
+    url, store, staging = served
+    probe = staging / "probe.csv"
+
+    def listed() -> dict:
+        body = httpx.get(f"{url}/api/v1/datasets", params={"q": "見本"}).json()
+        return next(d for d in body["results"] if d["id"] == "list-probe")
+
+    for rows in (1, 2):
+        probe.write_bytes(("\ufeffa\r\n" + "1\r\n" * rows).encode())
+        store.publish("list-probe", {"data.csv": probe}, {"title": "見本", "row_count": rows})
+        first = listed()
+        assert (first["version"], first["row_count"]) == (rows, rows)
+        assert listed() == first  # asked again: the same answer
+    assert first["quality"]["latest_attempt"] is None
+    quality = QualitySummary(status="passed", checked_at="2026-12-02T00:00:00Z", checks_passed=1, checks_failed=0,
+                             checks_warned=0, engines=("dbt",))
+    attempt = store.record_attempt("list-probe", AttemptRecord(published=True, release_version=2, run_id="r",
+                                                               quality=quality).to_json(), {})
+    assert listed()["quality"]["latest_attempt"]["id"] == attempt.id

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -87,10 +89,38 @@ _FILE_RESPONSES = {
 
 def _validators(response: Response, releases: list[Release], attempts: list[Attempt | None]) -> None:
     """``Last-Modified`` from what the body is built of, and a short cache lifetime (the body hashes to its ETag)."""
+    response.headers.update(_validator_headers(releases, attempts))
+
+
+def _validator_headers(releases: list[Release], attempts: list[Attempt | None]) -> dict[str, str]:
     stamp = last_modified([r.created_at for r in releases] + [a.id for a in attempts if a is not None])
-    if stamp:
-        response.headers["Last-Modified"] = stamp
-    response.headers["Cache-Control"] = CURRENT_CACHE_CONTROL
+    return {**({"Last-Modified": stamp} if stamp else {}), "Cache-Control": CURRENT_CACHE_CONTROL}
+
+
+class AnswerCache:
+    """Finished answers by key, the least recently used dropped beyond ``size`` (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key: Hashable, answer: Any) -> None:
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+
+#: Catalogue list answers kept per app (distinct searches and pages; each a few hundred kB at most).
+LIST_ANSWERS = 64
 
 
 FacetFilter = Annotated[list[str] | None, Query(description="Only datasets with one of these values (repeatable).")]
@@ -99,7 +129,7 @@ SORTS = ("relevance", "id", "title", "updated", "-updated")
 
 @_get(Paths.DATASETS, response_model=DatasetList)
 def list_datasets(
-    store: StoreDep, urls: UrlsDep, request: Request, response: Response,
+    store: StoreDep, urls: UrlsDep, request: Request,
     q: Annotated[str | None, Query(max_length=200, description="Search titles, descriptions, keywords and "
                                    "column names, Japanese (「避難」) or English (`toilet`).")] = None,
     publisher: FacetFilter = None, keyword: FacetFilter = None, format: FacetFilter = None,
@@ -109,21 +139,40 @@ def list_datasets(
     limit: Annotated[int, Query(ge=0, le=1000, description="Datasets per page (0–1000).")] = 100,
     offset: Annotated[int, Query(ge=0, description="Datasets to skip (the catalogue is a snapshot of a few "
                                  "hundred at most, read whole per request).")] = 0,
-) -> DatasetList:
-    """The catalogue: current releases, searched, narrowed by facets, sorted, a page at a time."""
+) -> Response:
+    """The catalogue: current releases, searched, narrowed by facets, sorted, a page at a time.
+
+    The answer is built from immutable releases and the latest gate runs only, so it is kept
+    (``AnswerCache``) until the store's catalogue state changes: a repeated request costs a few
+    file checks, not one dataset object and one attempt read per dataset.
+    """
     if sort is not None and sort not in SORTS:
         raise HTTPException(status_code=422, detail=f"sort: expected one of {', '.join(SORTS)}")
-    releases = store.list_current()
-    attempts = [store.latest_attempt(release.dataset_id) for release in releases]
-    _validators(response, releases, attempts)
+    cache: AnswerCache = request.app.state.catalogue_answers
+    key = (store.catalogue_state(), urls.base_url, tuple(request.query_params.multi_items()))
+    answer = cache.get(key)
+    if answer is None:
+        releases = store.list_current()
+        attempts = [store.latest_attempt(release.dataset_id) for release in releases]
+        chosen = {"publisher": publisher, "keyword": keyword, "format": format, "license": license,
+                  "standard_sheet": standard_sheet, "quality": quality}
+        listed = _catalogue(releases, attempts, urls, request, q, chosen, sort, limit, offset)
+        answer = (listed.model_dump_json(by_alias=True).encode(), _validator_headers(releases, attempts))
+        cache.put(key, answer)
+    body, headers = answer
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _catalogue(releases: list[Release], attempts: list[Attempt | None], urls: UrlsDep, request: Request,
+               q: str | None, chosen: dict[str, list[str] | None], sort: str | None, limit: int,
+               offset: int) -> DatasetList:
+    """The list's body: every dataset object, searched (``q``), narrowed (facets), sorted and paged."""
     found = [DatasetOut.from_current(release, urls, attempt) for release, attempt in zip(releases, attempts)]
     documents = {d.id: d.model_dump(by_alias=True) for d in found}
     query = terms(q or "")
     scores = {i: score(doc, query) for i, doc in documents.items()} if not query.empty else {}
     if not query.empty:
         found = [d for d in found if scores[d.id]]
-    chosen = {"publisher": publisher, "keyword": keyword, "format": format, "license": license,
-              "standard_sheet": standard_sheet, "quality": quality}
     kept = {doc["id"] for doc in narrow([documents[d.id] for d in found], chosen)}
     found = _sorted([d for d in found if d.id in kept], sort or ("relevance" if scores else "id"), scores)
     page = found[offset:offset + limit]

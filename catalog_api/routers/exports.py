@@ -24,7 +24,19 @@ from catalog_api.http import etag_matches
 from catalog_api.records import QueryError, order_by, where
 from catalog_api.release_contract import API_DATASETS, Paths
 from catalog_api.routers.datasets import serve_release_file
-from catalog_api.routers.records import COLUMN_FILTERS, Selection, cache_control, select_rows
+from catalog_api.routers.records import (
+    COLUMN_FILTERS,
+    BboxParam,
+    FieldsParam,
+    NearParam,
+    RadiusParam,
+    Selection,
+    SortParam,
+    TextParam,
+    VersionParam,
+    cache_control,
+    select_rows,
+)
 from catalog_api.sql import quote_ident
 
 router = APIRouter(prefix=API_DATASETS, tags=["datasets"], responses=ERROR_RESPONSES)
@@ -50,14 +62,14 @@ def export_data(
     format: Annotated[str, PathParam(description="`csv`, `json`, `parquet` or `geojson` (points only).")],
     request: Request,
     store: StoreDep,
-    sort: Annotated[str | None, Query(description="Columns, `-` for descending (default: the release's order).")] = None,
-    fields: Annotated[str | None, Query(description="Columns to export, comma-separated.")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text within any text column.")] = None,
-    bbox: Annotated[str | None, Query(description="Points within `min_lon,min_lat,max_lon,max_lat`.")] = None,
-    near: Annotated[str | None, Query(description="Points near `lat,lon` (with `radius_m`).")] = None,
-    radius_m: Annotated[float | None, Query(gt=0, le=100_000, description="Metres from `near` (default 1000).")] = None,
+    sort: SortParam = None,
+    fields: FieldsParam = None,
+    q: TextParam = None,
+    bbox: BboxParam = None,
+    near: NearParam = None,
+    radius_m: RadiusParam = None,
     limit: Annotated[int | None, Query(ge=1, description="At most this many rows (no cap: this is a download).")] = None,
-    version: Annotated[int | None, Query(ge=1, description="A version to export (default: current).")] = None,
+    version: VersionParam = None,
 ) -> Response:
     """The rows of a dataset as a file: the release's own, or the rows a records query selects."""
     if format not in FORMATS:

@@ -53,6 +53,18 @@ COLUMN_FILTERS: dict[str, Any] = {"parameters": [{
     "example": "全国地方公共団体コード=131041"}]}
 
 
+# The parameters that choose rows, shared by the records and the export routes (validated again,
+# typed by the dataset's columns, in catalog_api/records.py).
+SortParam = Annotated[str | None, Query(description="Columns, `-` for descending: `-更新日,ID` (default: the "
+                                                    "release's order).")]
+FieldsParam = Annotated[str | None, Query(description="Columns to return, comma-separated.")]
+TextParam = Annotated[str | None, Query(max_length=200, description="Text within any text column (Japanese too).")]
+BboxParam = Annotated[str | None, Query(description="Points within `min_lon,min_lat,max_lon,max_lat`.")]
+NearParam = Annotated[str | None, Query(description="Points near `lat,lon` (with `radius_m`).")]
+RadiusParam = Annotated[float | None, Query(gt=0, le=100_000, description="Metres from `near` (default 1000).")]
+VersionParam = Annotated[int | None, Query(ge=1, description="A version to query (default: current).")]
+
+
 class FacetValue(BaseModel):
     value: Any
     count: int
@@ -93,13 +105,13 @@ def list_records(
     urls: UrlsDep,
     limit: Annotated[int, Query(ge=0, description="Rows per page (0 to `max_limit`).")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=4096, description="From `next`: the page after.")] = None,
-    sort: Annotated[str | None, Query(description="Columns, `-` for descending: `-更新日,ID`.")] = None,
-    fields: Annotated[str | None, Query(description="Columns to return, comma-separated.")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text within any text column (Japanese too).")] = None,
-    bbox: Annotated[str | None, Query(description="Points within `min_lon,min_lat,max_lon,max_lat`.")] = None,
-    near: Annotated[str | None, Query(description="Points near `lat,lon` (with `radius_m`).")] = None,
-    radius_m: Annotated[float | None, Query(gt=0, le=100_000, description="Metres from `near` (default 1000).")] = None,
-    version: Annotated[int | None, Query(ge=1, description="A version to query (default: current).")] = None,
+    sort: SortParam = None,
+    fields: FieldsParam = None,
+    q: TextParam = None,
+    bbox: BboxParam = None,
+    near: NearParam = None,
+    radius_m: RadiusParam = None,
+    version: VersionParam = None,
     facet: Annotated[list[str] | None, Query(description="Count the values of these columns.")] = None,
 ) -> Response:
     """Rows of a dataset's release: typed filters, sort, keyset paging by `cursor`, facet counts."""
@@ -117,13 +129,13 @@ def list_records(
     wanted = list(dict.fromkeys([*columns, *(c for c, _ in query.sort), ROW]))
     names, rows = engine.rows(
         f"SELECT {', '.join(quoted(c) if c != ROW else ROW for c in wanted)} FROM {table} WHERE {clause} "
-        f"ORDER BY {order_by(query)} LIMIT ?", [*values, limit + 1])
+        f"ORDER BY {order_by(query)} LIMIT ?", [*values, limit + 1]) if limit else (wanted, [])
     records = [dict(zip(names, row)) for row in rows]
     more = len(records) > limit
     records = records[:limit]
     body = {
         "dataset_id": release.dataset_id, "version": release.version, "content_hash": release.content_hash,
-        "total": engine.value(f"SELECT count(*) FROM {table} WHERE {total_clause}", total_values),
+        "total": engine.remembered_rows(f"SELECT count(*) FROM {table} WHERE {total_clause}", total_values)[1][0][0],
         "limit": limit, "max_limit": settings.api_max_page_size, "max_query_seconds": engine.max_query_seconds,
         "fields": columns,
         "records": [{c: r[c] for c in columns} for r in records],
@@ -194,7 +206,7 @@ def _schema(engine: RecordsEngine, table: str) -> Schema:
 
 
 def _facet(engine: RecordsEngine, table: str, column: str, clause: str, values: list[Any]) -> list[dict[str, Any]]:
-    _, rows = engine.rows(f"SELECT {quoted(column)}, count(*) FROM {table} WHERE {clause} GROUP BY 1 "
+    _, rows = engine.remembered_rows(f"SELECT {quoted(column)}, count(*) FROM {table} WHERE {clause} GROUP BY 1 "
                           f"ORDER BY 2 DESC, 1 NULLS LAST LIMIT {FACET_SIZE}", values)
     return [{"value": value, "count": count} for value, count in rows]
 
