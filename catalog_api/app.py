@@ -14,13 +14,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from catalog_api.answers import AnswerCache
 from catalog_api.engine import RecordsEngine
 from catalog_api.errors import install_error_handlers
 from catalog_api.exports import ExportSlots
 from catalog_api.http import install_http_behaviour
 from catalog_api.release_store import ReleaseStore
 from catalog_api.routers import changes, datasets, exports, health, pages, records
-from catalog_api.routers.datasets import AnswerCache
 from catalog_api.settings import Settings
 
 API_VERSION = "1"

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from catalog_api.answers import AnswerCache
 from catalog_api.records import ROW
 
 #: DuckDB's memory ceiling for the API (``TDPF_API_MEMORY_LIMIT``), separate from the pipelines'.
@@ -100,8 +101,7 @@ class RecordsEngine:
         self._local = threading.local()
         self._tables: OrderedDict[str, str] = OrderedDict()  # content hash → table name
         self._watchdog = _Watchdog()
-        self._memo: OrderedDict[tuple[str, str], tuple[list[str], list[tuple[Any, ...]]]] = OrderedDict()
-        self._memo_lock = threading.Lock()
+        self._memo = AnswerCache(MEMO_SIZE)
         self.max_tables = max_tables
         self.max_query_seconds = max_query_seconds
 
@@ -166,16 +166,10 @@ class RecordsEngine:
         on every request (the total, facet counts), not for the page itself.
         """
         key = (sql, repr(list(params)))
-        with self._memo_lock:
-            hit = self._memo.get(key)
-            if hit is not None:
-                self._memo.move_to_end(key)
-                return hit
-        answer = self.rows(sql, params)
-        with self._memo_lock:
-            self._memo[key] = answer
-            while len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
+        answer = self._memo.get(key)
+        if answer is None:
+            answer = self.rows(sql, params)
+            self._memo.put(key, answer)
         return answer
 
     def value(self, sql: str, params: Sequence[Any]) -> Any:

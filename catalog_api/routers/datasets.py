@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -22,6 +20,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, Response
 
+from catalog_api.answers import AnswerCache
 from catalog_api.deps import (
     DATASET_ID_DESCRIPTION,
     AllVersionsDep,
@@ -95,28 +94,6 @@ def _validators(response: Response, releases: list[Release], attempts: list[Atte
 def _validator_headers(releases: list[Release], attempts: list[Attempt | None]) -> dict[str, str]:
     stamp = last_modified([r.created_at for r in releases] + [a.id for a in attempts if a is not None])
     return {**({"Last-Modified": stamp} if stamp else {}), "Cache-Control": CURRENT_CACHE_CONTROL}
-
-
-class AnswerCache:
-    """Finished answers by key, the least recently used dropped beyond ``size`` (thread-safe)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any:
-        with self._lock:
-            answer = self._answers.get(key)
-            if answer is not None:
-                self._answers.move_to_end(key)
-            return answer
-
-    def put(self, key: Hashable, answer: Any) -> None:
-        with self._lock:
-            self._answers[key] = answer
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
 
 
 #: Catalogue list answers kept per app (distinct searches and pages; each a few hundred kB at most).

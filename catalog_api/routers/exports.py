@@ -35,6 +35,7 @@ from catalog_api.routers.records import (
     TextParam,
     VersionParam,
     cache_control,
+    release_or_404,
     select_rows,
 )
 from catalog_api.sql import quote_ident
@@ -107,13 +108,7 @@ def export_data(
 
 def _release_file(request: Request, store: StoreDep, dataset_id: str, version: int | None, filename: str) -> Response:
     """The release's own file, as ``/{filename}`` and ``/versions/{v}/{filename}`` serve it."""
-    try:
-        release = store.get(dataset_id, version) if version is not None else store.current(dataset_id)
-    except ValueError:  # not a dataset id
-        release = None
-    if release is None:
-        what = f"version {version} of dataset {dataset_id!r}" if version is not None else f"dataset {dataset_id!r}"
-        raise HTTPException(status_code=404, detail=f"{what} not found")
+    release = release_or_404(store, dataset_id, version)
     return serve_release_file(request, store, release, filename, cache_control(pinned=version is not None))
 
 

@@ -179,8 +179,8 @@ def select_rows(request: Request, store: ReleaseStore, dataset_id: str, version:
     return Selection(release, engine, table, schema, parse_query(params, schema, token))
 
 
-def queryable_release(store: ReleaseStore, dataset_id: str, version: int | None) -> Release:
-    """The version asked for (the current one when None) that has a ``data.parquet``; 404 otherwise."""
+def release_or_404(store: ReleaseStore, dataset_id: str, version: int | None) -> Release:
+    """The version asked for (the current one when None); 404 when there is none (or the id is not one)."""
     try:
         release = store.get(dataset_id, version) if version is not None else store.current(dataset_id)
     except ValueError:
@@ -188,6 +188,12 @@ def queryable_release(store: ReleaseStore, dataset_id: str, version: int | None)
     if release is None:
         what = f"version {version} of dataset {dataset_id!r}" if version is not None else f"dataset {dataset_id!r}"
         raise HTTPException(status_code=404, detail=f"{what} not found")
+    return release
+
+
+def queryable_release(store: ReleaseStore, dataset_id: str, version: int | None) -> Release:
+    """The version asked for (the current one when None) that has a ``data.parquet``; 404 otherwise."""
+    release = release_or_404(store, dataset_id, version)
     try:
         release.resource("data.parquet")
     except KeyError:
