@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas
@@ -149,3 +153,28 @@ def test_a_suite_gx_accepts_passes_the_full_check(tmp_path: Path) -> None:
 def test_bad_yaml_names_line_and_column(tmp_path: Path) -> None:
     with pytest.raises(SuiteError, match=r"aed-locations.yaml:3:12: not valid YAML"):
         _suite(tmp_path, "dataset: x\nderived:\n  - name: a: b\n")
+
+
+WARM_UP_PROBE = """
+import json, sys, threading
+import dagster  # what a build has imported before its runs start
+from pipelines.quality import gx_runner
+by_thread = []
+class Spy:  # a finder is asked once per module, by the thread that imports it first
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if threading.current_thread().name == "tdpf-gx-warm-up":
+            by_thread.append(name)
+sys.meta_path.insert(0, Spy)
+gx_runner.warm_up_in_background().join()
+print(json.dumps(by_thread))
+"""
+
+
+def test_the_warm_up_thread_imports_nothing_the_runs_import_too() -> None:
+    """Two threads importing the same package can hand one a half-initialised module."""
+    probe = subprocess.run([sys.executable, "-c", WARM_UP_PROBE], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).parent.parent, env={**os.environ, "GX_ANALYTICS_ENABLED": "false"})
+    by_thread = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert "great_expectations" in by_thread  # the thread did the work it exists for
+    assert not set(by_thread) & {"numpy", "pandas", "pandas.core.frame", "sqlalchemy.orm", "sqlalchemy.orm.exc"}
