@@ -454,11 +454,11 @@ def serve(name: str, command: list[str], env: dict[str, str], cpus: str, ready_p
 
 
 def our_server(home: Path, workers: int, cpus: str, logs: Path) -> AbstractContextManager[Server]:
-    """``uvicorn catalog_api.app:create_app --factory`` as tests start it (TDPF_HOME only), ``workers`` processes."""
+    """``tdpf serve --workers N`` as a deployment runs it (each worker its own socket), access log off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TDPF_")}
     env.update(TDPF_HOME=str(home), PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
-    command = [sys.executable, "-m", "uvicorn", "catalog_api.app:create_app", "--factory", "--host", "127.0.0.1",
-               "--port", "{port}", "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    command = [str(Path(sys.executable).with_name("tdpf")), "serve", "--host", "127.0.0.1", "--port", "{port}",
+               "--workers", str(workers), "--no-access-log"]
     return serve("ours", command, env, cpus, "/healthz", logs)
 
 
@@ -496,9 +496,8 @@ def tree_rss_mb(pid: int) -> float:
 def tree_cpu_seconds(pid: int) -> dict[int, float]:
     """CPU seconds (user + system) so far of each process of a server's tree, by pid.
 
-    Why per process: uvicorn's workers share one listening socket and the kernel hands each new
-    connection to whichever worker accepts first, so a few keep-alive connections can all land on
-    one worker; the split shows when a run measured one process instead of two.
+    Why per process: the kernel spreads connections over the workers' sockets by a hash of their
+    addresses, so a few keep-alive connections can land unevenly; the split shows how unevenly.
     """
     import psutil
 
@@ -781,7 +780,7 @@ def print_table(results: dict[str, dict[str, dict[int, dict[str, Any]]]], export
     print()
     print(f"rows {setup['rows']:,}; catalogue {setup['catalogue']} datasets; {setup['duration_s']} s per run after a "
           f"{setup['warmup_s']} s warm-up; load average before/after {setup['loadavg_before']} / {setup['loadavg_after']}")
-    print(f"ours: {setup['ours_workers']} uvicorn workers on CPUs {setup['ours_cpus']}; datasette {DATASETTE_VERSION} "
+    print(f"ours: {setup['ours_workers']} tdpf serve workers on CPUs {setup['ours_cpus']}; datasette {DATASETTE_VERSION} "
           f"on CPU {setup['datasette_cpus']}; wrk and curl on CPU {setup['client_cpus']}"
           + (" (shared with our server)" if set(setup['client_cpus'].split(",")) & set(setup['ours_cpus'].split(","))
              else ""))
@@ -797,8 +796,8 @@ def print_table(results: dict[str, dict[str, dict[int, dict[str, Any]]]], export
             print(f"{workload:<8} {c:>5} | {o['rps']:>10.1f} {o['p50_ms']:>7.2f} {o['p99_ms']:>7.2f} "
                   f"{o['cpu_ms_per_request']:>10.1f} {split:>16} | {d['rps']:>9.1f} {d['p50_ms']:>7.2f} "
                   f"{d['p99_ms']:>8.2f} {d['cpu_ms_per_request']:>10.1f} | {_ratio(o['rps'], d['rps']) or 0:>5.2f}×")
-    print("CPU s by process: CPU seconds of each of our processes during the run; one large figure means every "
-          "connection landed on one worker")
+    print("CPU s by process: CPU seconds of each of our processes during the run; an uneven split means the "
+          "kernel hashed more connections to one worker")
     print()
     print(f"{'CSV export':<10} {'MB':>6} {'s':>7} {'MB/s':>7} {'RSS idle':>9} {'peak':>7} {'growth':>7}")
     for name, e in exports.items():
@@ -825,7 +824,7 @@ def parse_args() -> argparse.Namespace:
                         help="datasets in the catalogue: the big one plus N-1 small ones (default 20; a real "
                              "`tdpf build` publishes 19)")
     parser.add_argument("--home", type=Path, help="data directory to (re)use; default: a temporary one")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers of our server (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of our server (tdpf serve --workers, default 2)")
     parser.add_argument("--ours-cpus", default="0,1", help="CPUs of our server (default 0,1)")
     parser.add_argument("--datasette-cpus", default="0", help="CPUs of Datasette (default 0)")
     parser.add_argument("--client-cpus", default="1", help="CPUs of wrk and curl (default 1)")

@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = ReleaseStore(settings.releases_dir)
     app.state.records_engine = RecordsEngine(memory_limit=settings.api_memory_limit,
+                                             threads=settings.api_query_threads,
                                              max_query_seconds=settings.api_max_query_seconds)
     app.state.exports = ExportSlots(settings.api_export_concurrency)
     app.state.catalogue_answers = AnswerCache(datasets.LIST_ANSWERS)

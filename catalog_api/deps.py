@@ -2,6 +2,10 @@
 
 Why one module: routes then declare *what* they need (``StoreDep``, ``CurrentReleaseDep``) and the
 wiring (app state, 404 for unknown ids, how absolute URLs are built) is written once.
+
+The dependencies that only read ``app.state`` or the request are ``async``: FastAPI runs a plain
+``def`` dependency on the thread pool, a hop that costs more than the work, on every request.
+Those that read the release store's files stay plain functions.
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from catalog_api.settings import Settings
 DATASET_ID_DESCRIPTION = "Dataset id, e.g. `std_aed_locations` (a-z, 0-9, `_`, `-`)."
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with (kept on ``app.state``, not in a global)."""
     return request.app.state.settings
 
 
-def get_store(request: Request) -> ReleaseStore:
+async def get_store(request: Request) -> ReleaseStore:
     """The app's release store; one per app so its index and metadata caches are shared."""
     return request.app.state.store
 
@@ -52,7 +56,7 @@ class CatalogueUrls(PublicUrls):
         return self.base_url + str(path)
 
 
-def get_urls(request: Request, settings: SettingsDep) -> CatalogueUrls:
+async def get_urls(request: Request, settings: SettingsDep) -> CatalogueUrls:
     """URL builder for this request: ``TDPF_BASE_URL``, else the request's base URL when its ``Host`` is
     trusted (``request.base_url`` already includes any ``root_path``), else the server's own address."""
     if settings.base_url:

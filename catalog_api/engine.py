@@ -96,7 +96,9 @@ class RecordsEngine:
 
     def __init__(self, memory_limit: str = DEFAULT_MEMORY_LIMIT, max_tables: int = 32, threads: int = 2,
                  max_query_seconds: float = DEFAULT_MAX_QUERY_SECONDS) -> None:
-        self._db = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "threads": threads})
+        self._db = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "threads": threads,
+                                                           # pages in a release's order need no ORDER BY
+                                                           "preserve_insertion_order": True})
         self._lock = threading.Lock()
         self._local = threading.local()
         self._tables: OrderedDict[str, str] = OrderedDict()  # content hash → table name

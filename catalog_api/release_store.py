@@ -39,7 +39,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,10 @@ class Release:
     content it had before, the new version reuses the old directory, whose metadata.json still
     names the version that first published that content. ``release_contract.ReleaseDocument.from_json``
     reads it typed.
+
+    The store hands out one ``Release`` per version to every caller (a release never changes), so
+    what a caller may change is copied on access: ``metadata`` is a fresh copy each time, and the
+    records and download routes, which never read it, copy nothing.
     """
 
     dataset_id: str
@@ -106,8 +110,13 @@ class Release:
     content_hash: str
     created_at: str
     path: Path
-    metadata: dict
+    _metadata: dict = field(repr=False)
     resources: tuple[Resource, ...]
+
+    @property
+    def metadata(self) -> dict:
+        """metadata.json with the index's ``version`` and ``created_at``: a copy of the caller's own."""
+        return copy.deepcopy(self._metadata)
 
     def resource(self, name: str) -> Resource:
         """Return the resource called ``name``; KeyError if the release has no such file."""
@@ -262,6 +271,7 @@ class ReleaseStore:
         self._index_key: tuple[int, int, int] | None = None
         self._index: dict[str, Any] = _empty_index()
         self._metadata_cache: dict[Path, dict[str, Any]] = {}
+        self._releases: dict[tuple[str, ...], Release] = {}  # by everything of its index entry
 
     # ------------------------------------------------------------------ paths
 
@@ -375,6 +385,16 @@ class ReleaseStore:
         return None
 
     def _release_from_entry(self, dataset_id: str, item: Mapping[str, Any]) -> Release:
+        key = (dataset_id, str(item["path"]), str(item["version"]), str(item["created_at"]), str(item["content_hash"]))
+        with self._cache_lock:
+            release = self._releases.get(key)
+        if release is None:
+            release = self._new_release(dataset_id, item)
+            with self._cache_lock:
+                self._releases[key] = release
+        return release
+
+    def _new_release(self, dataset_id: str, item: Mapping[str, Any]) -> Release:
         match = _RELEASE_PATH_RE.fullmatch(str(item["path"]))
         if not match or match.group(1) != dataset_id:
             # The index is ours, but a hand-edited one must still not point outside the store.
@@ -390,7 +410,7 @@ class ReleaseStore:
             content_hash=str(item["content_hash"]),
             created_at=str(item["created_at"]),
             path=path,
-            metadata=metadata,
+            _metadata=metadata,
             resources=resources,
         )
 

@@ -6,10 +6,19 @@ data directory without touching global state, and nothing reads the environment 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def usable_cores() -> int:
+    """The CPUs this process may run on (``taskset`` and container limits narrow them), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class Settings(BaseSettings):
@@ -53,6 +62,11 @@ class Settings(BaseSettings):
 
     api_memory_limit: str = "1GB"
     """DuckDB's memory ceiling for the rows the API holds and queries (``TDPF_API_MEMORY_LIMIT``)."""
+
+    api_query_threads: int = Field(default_factory=lambda: min(2, usable_cores()), ge=1, le=256)
+    """DuckDB threads of one server process (``TDPF_API_QUERY_THREADS``; default: 2, or 1 on one core).
+    ``tdpf serve --workers N`` sets it to the cores divided among the workers unless it is set: a
+    page's query is too short to gain from threads that only compete with the other workers."""
 
     @field_validator("home")
     @classmethod

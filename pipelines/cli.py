@@ -295,14 +295,25 @@ def _report_releases(home: DataHome, results: "list[dg.ExecuteInProcessResult]")
 def serve(
     host: Annotated[str, typer.Option(envvar="HOST", help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PORT", help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(envvar="WEB_CONCURRENCY", min=1, max=64,
+                                         help="Server processes, each with its own socket on the port.")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Serve the catalogue API and pages from the published releases until Ctrl-C."""
-    home = data_home().ensure()
-    os.environ["TDPF_HOME"] = str(home.root)
-    import uvicorn
+    from catalog_api.serving import PortInUse, serve as serve_api
 
-    console.print(f"Serving the catalogue of {home.releases} on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run("catalog_api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    home = data_home().ensure()
+    # the app reads its settings from the environment: the workers' links then name this address
+    os.environ.update({"TDPF_HOME": str(home.root), "TDPF_HOST": host, "TDPF_PORT": str(port)})
+    processes = f"{workers} worker processes" if workers > 1 else "one process"
+    console.print(f"Serving the catalogue of {home.releases} on http://{host}:{port}/ with {processes} "
+                  "(Ctrl-C to stop)")
+    try:
+        status = serve_api(host, port, workers=workers, access_log=access_log)
+    except PortInUse as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    raise typer.Exit(status)
 
 
 def _dagster(args: list[str]) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from catalog_api.engine import QueryTimeout, RecordsEngine
+from catalog_api.records import ROW
 from catalog_api.exports import ExportsBusy, ExportSlots
 
 #: A query DuckDB needs many seconds for (a cross join it cannot shortcut).
@@ -74,3 +77,21 @@ def test_both_answer_503_in_the_error_shape_with_retry_after(tmp_path, error: Ex
     response = TestClient(app).get("/busy")
     assert response.status_code == 503 and response.headers["retry-after"] == retry
     assert response.json() == {"ok": False, "status": 503, "error": str(error)}
+
+
+def test_pages_without_order_by_come_in_the_release_order_across_row_groups(tmp_path: Path) -> None:
+    """The records route writes no ORDER BY for the release's own order (``order_clause``): check DuckDB
+    still keeps insertion order on a table of many row groups scanned by several threads."""
+    parquet = tmp_path / "data.parquet"
+    duckdb.execute(f"COPY (SELECT range AS id, ['a', 'b', 'c'][range % 3 + 1] AS kind FROM range(400000)) "
+                   f"TO '{parquet}' (FORMAT parquet, ROW_GROUP_SIZE 50000)")
+    engine = RecordsEngine(threads=4)
+    try:
+        table = engine.table("f" * 64, parquet)
+        for kind, after in (("b", -1), ("b", 123_456), ("c", 299_990), ("a", 0)):
+            sql = f"SELECT {ROW} FROM {table} WHERE kind = ? AND {ROW} > ?"
+            _, unordered = engine.rows(f"{sql} LIMIT 101", [kind, after])
+            _, ordered = engine.rows(f"{sql} ORDER BY {ROW} LIMIT 101", [kind, after])
+            assert unordered == ordered and len(ordered) == 101
+    finally:
+        engine.close()

@@ -21,7 +21,7 @@ from catalog_api.deps import DATASET_ID_DESCRIPTION, StoreDep
 from catalog_api.errors import ERROR_RESPONSES
 from catalog_api.exports import FORMATS, ExportSlots, chunks, export_etag, write_export
 from catalog_api.http import etag_matches
-from catalog_api.records import QueryError, order_by, where
+from catalog_api.records import QueryError, order_clause, where
 from catalog_api.release_contract import API_DATASETS, Paths
 from catalog_api.routers.datasets import serve_release_file
 from catalog_api.routers.records import (
@@ -115,12 +115,12 @@ def _release_file(request: Request, store: StoreDep, dataset_id: str, version: i
 def _relation(chosen: Selection, limit: int | None) -> tuple[str, list[object]]:
     """The selected rows as a parenthesised query, in the release's order unless ``sort`` says otherwise.
 
-    Without ``sort`` no ORDER BY is written: DuckDB keeps a table's insertion order (the release
-    file's), and a sort of every row would cost memory the export does not need.
+    Without ``sort`` no ORDER BY is written (``order_clause``): a sort of every row would also cost
+    memory the export does not need.
     """
     clause, values = where(chosen.query, chosen.schema, with_cursor=False)
     columns = ", ".join(quote_ident(c) for c in chosen.columns)
-    order = f" ORDER BY {order_by(chosen.query)}" if chosen.query.sort else ""
+    order = order_clause(chosen.query)
     bound = " LIMIT ?" if limit is not None else ""
     return (f"(SELECT {columns} FROM {chosen.table} WHERE {clause}{order}{bound})",
             [*values, *([limit] if limit is not None else [])])

@@ -30,7 +30,7 @@ from catalog_api.records import (
     Schema,
     decode_cursor,
     encode_cursor,
-    order_by,
+    order_clause,
     parse_query,
     quoted,
     where,
@@ -129,18 +129,18 @@ def list_records(
     wanted = list(dict.fromkeys([*columns, *(c for c, _ in query.sort), ROW]))
     names, rows = engine.rows(
         f"SELECT {', '.join(quoted(c) if c != ROW else ROW for c in wanted)} FROM {table} WHERE {clause} "
-        f"ORDER BY {order_by(query)} LIMIT ?", [*values, limit + 1]) if limit else (wanted, [])
-    records = [dict(zip(names, row)) for row in rows]
-    more = len(records) > limit
-    records = records[:limit]
+        f"{order_clause(query)} LIMIT ?", [*values, limit + 1]) if limit else (wanted, [])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    records = [dict(zip(columns, row)) for row in rows]  # the selected columns come first in each row
     body = {
         "dataset_id": release.dataset_id, "version": release.version, "content_hash": release.content_hash,
         "total": engine.remembered_rows(f"SELECT count(*) FROM {table} WHERE {total_clause}", total_values)[1][0][0],
         "limit": limit, "max_limit": settings.api_max_page_size, "max_query_seconds": engine.max_query_seconds,
         "fields": columns,
-        "records": [{c: r[c] for c in columns} for r in records],
+        "records": records,
         "facets": {f: _facet(engine, table, f, total_clause, total_values) for f in query.facets},
-        "next": _next(urls, release, query, records[-1], request) if more and records else None,
+        "next": _next(urls, release, query, dict(zip(names, rows[-1])), request) if more and rows else None,
     }
     return Response(orjson.dumps(body), media_type="application/json",
                     headers={"Cache-Control": cache_control(pinned=version is not None or token is not None)})
