@@ -49,7 +49,18 @@ build: $(STAMP) ## Build what changed (ingest, dbt, checks, publish) without ser
 serve: $(STAMP) ## Serve the catalogue from the published releases (HOST, PORT)
 	$(BIN)/tdpf serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) ## Run the whole test suite (unit, integration, HTTP)
+# The browser the tests run the docs' JavaScript and the web pages in: Debian's Chromium, installed
+# once (as root, or through sudo) when it is missing.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser tests (apt-get; once)"
+	@if [ "$$(id -u)" -eq 0 ]; then as_root=; elif command -v sudo >/dev/null; then as_root=sudo; \
+	else echo "chromium is missing and this user cannot install it: apt-get install chromium as root"; exit 1; fi; \
+	log=$$(mktemp); \
+	{ $$as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$as_root apt-get install -y -qq \
+	  --no-install-recommends chromium; } > $$log 2>&1 || { tail -n 20 $$log; exit 1; }; rm -f $$log
+
+test: $(STAMP) $(CHROMIUM) ## Run the whole test suite (unit, integration, HTTP, browser)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 dev: $(STAMP) ## Open the Dagster UI on http://$(HOST):$(DAGSTER_PORT) (dagster dev -w workspace.yaml)
