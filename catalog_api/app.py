@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_http_behaviour(app)
     app.include_router(health.router)
     app.include_router(records.router)  # before datasets: /{dataset_id}/records is not a file name
+    records.document_page_cap(app, settings.api_max_page_size)
     app.include_router(changes.router)  # nor is /{dataset_id}/diff
     app.include_router(exports.router)  # data.{format} with filters before the release files
     app.include_router(datasets.router)

@@ -18,7 +18,9 @@ from catalog_api.release_contract import PublicUrls
 from catalog_api.release_store import Attempt, Release, ReleaseStore
 from catalog_api.settings import Settings
 
-DATASET_ID_DESCRIPTION = "Dataset id, e.g. `std_aed_locations` (a-z, 0-9, `_`, `-`)."
+DATASET_ID_DESCRIPTION = "Dataset id, e.g. `aed-locations` (a-z, 0-9, `_`, `-`)."
+#: A dataset's id in a path, with an example of the embedded catalogue for the docs' "Try it out".
+DatasetIdPath = Annotated[str, Path(description=DATASET_ID_DESCRIPTION, examples=["aed-locations"])]
 
 
 async def get_settings(request: Request) -> Settings:
@@ -76,7 +78,7 @@ def _not_found(what: str) -> HTTPException:
 
 
 def get_current_release(
-    dataset_id: Annotated[str, Path(description=DATASET_ID_DESCRIPTION)],
+    dataset_id: DatasetIdPath,
     store: StoreDep,
 ) -> Release:
     """The current release of the dataset in the path; 404 when unknown.
@@ -94,7 +96,7 @@ def get_current_release(
 
 
 def get_release_version(
-    dataset_id: Annotated[str, Path(description=DATASET_ID_DESCRIPTION)],
+    dataset_id: DatasetIdPath,
     version: Annotated[int, Path(ge=1, description="Release version, 1 for the first release.")],
     store: StoreDep,
 ) -> Release:
@@ -112,7 +114,7 @@ def get_release_version(
 
 
 def get_all_versions(
-    dataset_id: Annotated[str, Path(description=DATASET_ID_DESCRIPTION)],
+    dataset_id: DatasetIdPath,
     store: StoreDep,
 ) -> list[Release]:
     """Every version of the dataset in the path, oldest first; 404 when unknown."""
@@ -126,7 +128,7 @@ def get_all_versions(
 
 
 def get_attempt(
-    dataset_id: Annotated[str, Path(description=DATASET_ID_DESCRIPTION)],
+    dataset_id: DatasetIdPath,
     attempt_id: Annotated[str, Path(description="Quality-gate attempt id, e.g. `20261126T024000123456Z-1a2b3c4d`.")],
     store: StoreDep,
 ) -> Attempt:

@@ -5,8 +5,12 @@ in both whose other values differ (``IS DISTINCT FROM``: a NULL that became a va
 *changed*, with the columns that changed. The key is the set's own identity: the columns the
 release declares as ``key`` in its metadata, else 全国地方公共団体コード + ID (the standard sets),
 else ``ID`` or ``id``; a set with none of these is keyed by every column, so an edited row shows
-as one removed and one added. Both versions are tables of the API's DuckDB
-(``catalog_api/engine.py``); the changes are read in batches, so a large diff streams.
+as one removed and one added. So is a set whose key is not unique in one of the two versions
+(real registers leave IDs blank: one publisher's 191 AED rows share the key (122033, NULL)); joined
+on such a key, every blank row would match every other. Rows equal on the key are told apart by
+their order within it, so two identical rows are two rows, and one of them removed is one removal.
+Both versions are tables of the API's DuckDB (``catalog_api/engine.py``); the changes are read in
+batches, so a large diff streams.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ BATCH = 1000
 
 
 def key_of(metadata: Mapping[str, Any], columns: Sequence[str]) -> list[str]:
-    """The dataset's key columns (see the module docstring)."""
+    """The dataset's key columns, as it declares or names them (see the module docstring)."""
     declared = metadata.get("key")
     if isinstance(declared, list) and declared and all(c in columns for c in declared):
         return list(declared)
@@ -31,6 +35,18 @@ def key_of(metadata: Mapping[str, Any], columns: Sequence[str]) -> list[str]:
         if all(c in columns for c in candidate):
             return list(candidate)
     return list(columns)
+
+
+def usable_key(engine: RecordsEngine, tables: Sequence[str], key: Sequence[str], columns: Sequence[str]) -> list[str]:
+    """``key`` when it is unique in every one of ``tables``, else every column."""
+    if list(key) == list(columns):
+        return list(columns)
+    distinct = f"count(DISTINCT row({', '.join(quoted(c) for c in key)}))"  # a row of NULLs counts too
+    for table in tables:
+        _, rows = engine.remembered_rows(f"SELECT count(*) = {distinct} FROM {table}", [])
+        if not rows[0][0]:
+            return list(columns)
+    return list(key)
 
 
 def counts(engine: RecordsEngine, old: str, new: str, key: Sequence[str], values: Sequence[str]) -> dict[str, int]:
@@ -59,11 +75,13 @@ def _changes_sql(old: str, new: str, key: Sequence[str], values: Sequence[str], 
     """The two versions joined on the key (NULL matches NULL), each joined row labelled with its change."""
     columns = [*key, *values]
     sides = ", ".join(f"{side}.{quoted(c)} AS {quoted(f'{side}:{c}')}" for side in "on" for c in columns)
-    joined = " AND ".join(f"o.{quoted(c)} IS NOT DISTINCT FROM n.{quoted(c)}" for c in key)
+    joined = " AND ".join([*(f"o.{quoted(c)} IS NOT DISTINCT FROM n.{quoted(c)}" for c in key), "o._nth = n._nth"])
+    numbered = f"*, row_number() OVER (PARTITION BY {', '.join(quoted(c) for c in key)} ORDER BY {ROW}) AS _nth"
     differs = " OR ".join(f"{quoted('o:' + c)} IS DISTINCT FROM {quoted('n:' + c)}" for c in values) or "FALSE"
     return f"""WITH joined AS (
                    SELECT o.{ROW} AS old_row, n.{ROW} AS new_row, {sides}
-                   FROM {old} AS o FULL OUTER JOIN {new} AS n ON {joined}),
+                   FROM (SELECT {numbered} FROM {old}) AS o FULL OUTER JOIN (SELECT {numbered} FROM {new}) AS n
+                   ON {joined}),
                labelled AS (
                    SELECT CASE WHEN old_row IS NULL THEN 'added' WHEN new_row IS NULL THEN 'removed'
                                WHEN {differs} THEN 'changed' END AS op, * FROM joined)

@@ -19,6 +19,10 @@ OLD = [("131041", "A1", "新宿区役所", 2), ("131041", "A2", "消える施設
        ("132012", "A1", "八王子市役所", 1), ("131041", "A5", "変わる施設", 4)]
 NEW = [("131041", "A1", "新宿区役所", 2), ("131041", "A3", "名前がついた", 3), ("132012", "A1", "八王子市役所", 1),
        ("131041", "A5", "変わった施設", 5), ("131041", "A6", "新しい施設", 1), ("132012", "A2", "新しい施設", 2)]
+# A publisher that leaves its IDs blank (as real registers do): the key does not tell its rows apart.
+BLANK = [("122033", None, "公園A", 1), ("122033", None, "公園B", 2), ("122033", None, "公園B", 2), ("122033", "Z", "駅", 1)]
+BLANK_NEXT = [("122033", None, "公園A", 1), ("122033", None, "公園B", 2), ("122033", None, "公園C", 3),
+              ("122033", "Z", "駅", 1)]
 
 
 def _parquet(path: Path, rows: list[tuple[object, ...]]) -> Path:
@@ -73,3 +77,17 @@ def test_the_changes_feed_lists_new_versions_newest_first_as_json_and_atom(base_
     assert len(entries) == 3 and root.find(f"{atom}updated").text == stamps[0]
     assert {e.find(f"{atom}id").text for e in entries} == {c["url"] for c in listed["results"]}
     assert httpx.get(f"{base_url}/api/v1/changes", params={"limit": 1}).json()["count"] == 1
+
+
+def test_a_key_that_is_not_unique_gives_way_to_whole_rows(tmp_path: Path) -> None:
+    store = ReleaseStore(tmp_path / "home" / "releases")
+    for number, rows in enumerate((BLANK, BLANK_NEXT)):
+        store.publish("blank", {"data.parquet": _parquet(tmp_path / f"b{number}.parquet", rows)}, {"title": "空"})
+    with run_api_server(tmp_path / "home") as base_url:
+        body = httpx.get(f"{base_url}/api/v1/datasets/blank/diff", params={"from": 1, "to": 2}).json()
+        same = httpx.get(f"{base_url}/api/v1/datasets/blank/diff", params={"from": 1, "to": 1}).json()
+    assert body["key"] == ["全国地方公共団体コード", "ID", "名称", "台数"]  # every column: blank IDs repeat
+    assert body["summary"] == {"added": 1, "removed": 1, "changed": 0}
+    assert [(c["op"], c["row"]["名称"], c["row"]["台数"]) for c in body["changes"]] == [
+        ("removed", "公園B", 2), ("added", "公園C", 3)]  # one of the two identical rows went
+    assert same["summary"] == {"added": 0, "removed": 0, "changed": 0}  # a version equals itself

@@ -12,12 +12,11 @@ from xml.etree import ElementTree
 
 import orjson
 from fastapi import APIRouter, Query, Request
-from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from catalog_api.deps import DATASET_ID_DESCRIPTION, StoreDep, UrlsDep
-from catalog_api.diff import changes, counts, key_of
+from catalog_api.deps import DatasetIdPath, StoreDep, UrlsDep
+from catalog_api.diff import changes, counts, key_of, usable_key
 from catalog_api.errors import ERROR_RESPONSES
 from catalog_api.release_contract import Paths, PathTemplate, ReleaseDocument
 from catalog_api.release_store import ReleaseStore
@@ -109,7 +108,7 @@ def _text(parent: ElementTree.Element, tag: str, text: str) -> None:
                        "description": "`{dataset_id, from, to, key, columns_added, columns_removed, summary, "
                                       "changes: [...]}`, streamed."}})
 def diff_versions(
-    dataset_id: Annotated[str, PathParam(description=DATASET_ID_DESCRIPTION)],
+    dataset_id: DatasetIdPath,
     request: Request, store: StoreDep,
     from_: Annotated[int, Query(alias="from", ge=1, description="The older version.")],
     to: Annotated[int | None, Query(ge=1, description="The newer version (default: current).")] = None,
@@ -121,7 +120,7 @@ def diff_versions(
     new_table = engine.table(new.content_hash, store.file_path(new, "data.parquet"))
     old_columns, new_columns = list(engine.columns(old_table)), list(engine.columns(new_table))
     shared = [c for c in new_columns if c in old_columns]
-    key = key_of(new.metadata, shared)
+    key = usable_key(engine, (old_table, new_table), key_of(new.metadata, shared), shared)
     values = [c for c in shared if c not in key]
     head = {"dataset_id": dataset_id, "from": old.version, "to": new.version, "key": key,
             "columns_added": [c for c in new_columns if c not in old_columns],

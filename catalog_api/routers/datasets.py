@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, Response
 
 from catalog_api.answers import AnswerCache
 from catalog_api.deps import (
-    DATASET_ID_DESCRIPTION,
+    DatasetIdPath,
     AllVersionsDep,
     AttemptDep,
     CurrentReleaseDep,
@@ -67,7 +67,8 @@ CURRENT_CACHE_CONTROL = "public, max-age=60"
 VERSIONED_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 FilenamePath = Annotated[
-    str, PathParam(description="File of the release, e.g. `data.csv`, `data.parquet`, `metadata.json`.")
+    str, PathParam(description="File of the release, e.g. `data.csv`, `data.parquet`, `metadata.json`.",
+                   examples=["data.csv"])
 ]
 AttemptFilenamePath = Annotated[str, PathParam(description="File of the attempt: `quality.html` or `attempt.json`.")]
 
@@ -101,7 +102,7 @@ LIST_ANSWERS = 64
 
 
 FacetFilter = Annotated[list[str] | None, Query(description="Only datasets with one of these values (repeatable).")]
-SORTS = ("relevance", "id", "title", "updated", "-updated")
+DatasetSort = Literal["relevance", "id", "title", "updated", "-updated"]
 
 
 @_get(Paths.DATASETS, response_model=DatasetList)
@@ -111,8 +112,7 @@ def list_datasets(
                                    "column names, Japanese (「避難」) or English (`toilet`).")] = None,
     publisher: FacetFilter = None, keyword: FacetFilter = None, format: FacetFilter = None,
     license: FacetFilter = None, standard_sheet: FacetFilter = None, quality: FacetFilter = None,
-    sort: Annotated[str | None, Query(description=f"One of {', '.join(SORTS)} (default: relevance with `q`, "
-                                      "else id).")] = None,
+    sort: Annotated[DatasetSort | None, Query(description="The order (default: relevance with `q`, else id).")] = None,
     limit: Annotated[int, Query(ge=0, le=1000, description="Datasets per page (0–1000).")] = 100,
     offset: Annotated[int, Query(ge=0, description="Datasets to skip (the catalogue is a snapshot of a few "
                                  "hundred at most, read whole per request).")] = 0,
@@ -123,8 +123,6 @@ def list_datasets(
     (``AnswerCache``) until the store's catalogue state changes: a repeated request costs a few
     file checks, not one dataset object and one attempt read per dataset.
     """
-    if sort is not None and sort not in SORTS:
-        raise HTTPException(status_code=422, detail=f"sort: expected one of {', '.join(SORTS)}")
     cache: AnswerCache = request.app.state.catalogue_answers
     key = (store.catalogue_state(), urls.base_url, tuple(request.query_params.multi_items()))
     answer = cache.get(key)
@@ -183,7 +181,7 @@ def get_dataset(release: CurrentReleaseDep, store: StoreDep, urls: UrlsDep, resp
 
 @_get(Paths.QUALITY, response_model=DatasetQualityOut)
 def get_dataset_quality(
-    dataset_id: Annotated[str, PathParam(description=DATASET_ID_DESCRIPTION)], store: StoreDep, urls: UrlsDep
+    dataset_id: DatasetIdPath, store: StoreDep, urls: UrlsDep
 ) -> DatasetQualityOut:
     """The served release's quality and the latest gate run, side by side.
 

@@ -17,7 +17,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
 
-from catalog_api.deps import DATASET_ID_DESCRIPTION, StoreDep
+from catalog_api.deps import DatasetIdPath, StoreDep
 from catalog_api.errors import ERROR_RESPONSES
 from catalog_api.exports import FORMATS, ExportSlots, chunks, export_etag, write_export
 from catalog_api.http import etag_matches
@@ -59,8 +59,9 @@ _EXPORT_RESPONSES = {
     response_class=StreamingResponse, responses=_EXPORT_RESPONSES, openapi_extra=COLUMN_FILTERS,
 )
 def export_data(
-    dataset_id: Annotated[str, PathParam(description=DATASET_ID_DESCRIPTION)],
-    format: Annotated[str, PathParam(description="`csv`, `json`, `parquet` or `geojson` (points only).")],
+    dataset_id: DatasetIdPath,
+    format: Annotated[str, PathParam(description="`csv`, `json`, `parquet` or `geojson` (points only).",
+                                     examples=["csv"])],
     request: Request,
     store: StoreDep,
     sort: SortParam = None,

@@ -13,12 +13,11 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import orjson
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi import Path as PathParam
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from catalog_api.deps import DATASET_ID_DESCRIPTION, StoreDep, UrlsDep
+from catalog_api.deps import DatasetIdPath, StoreDep, UrlsDep
 from catalog_api.engine import RecordsEngine
 from catalog_api.errors import ERROR_RESPONSES
 from catalog_api.release_contract import API_DATASETS, Paths
@@ -45,12 +44,15 @@ FACET_SIZE = 50
 POINT_COLUMNS = (("緯度", "経度"), ("latitude", "longitude"))
 
 
-#: The parameters every column gives, documented once (OpenAPI cannot list a dataset's own columns).
+#: The filters, documented once. A dataset's columns differ from the next one's, so OpenAPI gets them
+#: as what they are on the wire: free-form query parameters (an exploded ``form`` object).
 COLUMN_FILTERS: dict[str, Any] = {"parameters": [{
-    "name": "{column}[__{operator}]", "in": "query", "required": False, "schema": {"type": "string"},
-    "description": "A filter on a column, typed by the column: `col=value`, `col__ne`, `col__gt`, `col__gte`, "
-                   "`col__lt`, `col__lte`, `col__in=a,b`, `col__contains=text`, `col__isnull=true`.",
-    "example": "全国地方公共団体コード=131041"}]}
+    "name": "filters", "in": "query", "required": False, "style": "form", "explode": True,
+    "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+    "description": "Filters on the dataset's columns, as parameters named by the column, typed by it: `col=value`, "
+                   "`col__ne`, `col__gt`, `col__gte`, `col__lt`, `col__lte`, `col__in=a,b`, `col__contains=text`, "
+                   "`col__isnull=true`. An unknown column or operator, or a value not of the column's type, is 422.",
+    "example": {"全国地方公共団体コード": "131041"}}]}
 
 
 # The parameters that choose rows, shared by the records and the export routes (validated again,
@@ -88,6 +90,24 @@ class RecordsPage(BaseModel):
     next: str | None = Field(description="The next page (same filters, pinned to this version), or null at the end.")
 
 
+def document_page_cap(app: FastAPI, max_limit: int) -> None:
+    """State the configured cap as the ``limit``'s maximum in the OpenAPI document.
+
+    The route is declared once, at import; the cap is a setting of each app
+    (``TDPF_API_MAX_PAGE_SIZE``), so the document gets it when the app builds its schema.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()
+        for parameter in document["paths"][Paths.RECORDS.template]["get"]["parameters"]:
+            if parameter["name"] == "limit":
+                parameter["schema"]["maximum"] = max_limit
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def engine_of(request: Request) -> RecordsEngine:
     """The app's engine (``create_app`` makes one per app, with the settings' limits)."""
     return request.app.state.records_engine
@@ -99,7 +119,7 @@ def engine_of(request: Request) -> RecordsEngine:
     openapi_extra=COLUMN_FILTERS,
 )
 def list_records(
-    dataset_id: Annotated[str, PathParam(description=DATASET_ID_DESCRIPTION)],
+    dataset_id: DatasetIdPath,
     request: Request,
     store: StoreDep,
     urls: UrlsDep,
