@@ -8,9 +8,9 @@ its own socket with ``SO_REUSEPORT``, and the kernel spreads new connections ove
 
 The parent only supervises: it checks the port is free before starting anyone (a port already
 held by another ``SO_REUSEPORT`` server would otherwise be silently shared), restarts a worker
-that dies after it was serving, stops them all on SIGINT or SIGTERM, and gives up when a worker
-dies before it could serve (bad settings, a broken data directory): restarting would only fail
-again, in a loop.
+that dies, stops them all on SIGINT or SIGTERM, and gives up when a worker exits by itself before
+it could serve (bad settings, a broken data directory): restarting would only fail again, in a
+loop. A worker killed by a signal (the OOM killer, an operator) is replaced, starting or not.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ class _Supervisor:
         worker = self.workers.pop(slot)
         process = worker.process
         process.join()
-        if not worker.serving.is_set():
+        if not worker.serving.is_set() and (process.exitcode or 0) >= 0:  # it gave up, nobody killed it
             print(f"API worker {slot} (pid {process.pid}) exited with status {process.exitcode} before it could "
                   "serve; stopping", file=sys.stderr, flush=True)
             self.status = 1

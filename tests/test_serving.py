@@ -83,9 +83,16 @@ def get(connection: http.client.HTTPConnection, path: str) -> int:
 
 
 def workers_of(process: subprocess.Popen[bytes]) -> list[psutil.Process]:
-    """The serving processes under ``tdpf serve`` (multiprocessing's resource tracker is not one)."""
-    children = psutil.Process(process.pid).children()
-    return [c for c in children if "resource_tracker" not in " ".join(c.cmdline())]
+    """The live serving processes under ``tdpf serve`` (not multiprocessing's resource tracker, not one
+    that died and is not reaped yet)."""
+    workers = []
+    for child in psutil.Process(process.pid).children():
+        try:
+            if "resource_tracker" not in " ".join(child.cmdline()):
+                workers.append(child)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            pass
+    return workers
 
 
 def connections_by_worker(process: subprocess.Popen[bytes], port: int) -> dict[int, int]:
