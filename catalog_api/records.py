@@ -110,15 +110,15 @@ def _filter(key: str, raw: str, schema: Schema) -> Filter:
     if operator == "isnull":
         return Filter(column, operator, _boolean(raw, key))
     if operator == "in":
-        return Filter(column, operator, [_typed(part, sql_type, key) for part in raw.split(",")])
+        return Filter(column, operator, [typed_value(part, sql_type, key) for part in raw.split(",")])
     if operator == "contains":
         if sql_type != "VARCHAR":
             raise QueryError(f"{_echo(key)}: __contains is for text columns; {column} is {sql_type}")
         return Filter(column, operator, raw)
-    return Filter(column, operator, _typed(raw, sql_type, key))
+    return Filter(column, operator, typed_value(raw, sql_type, key))
 
 
-def _typed(raw: str, sql_type: str, key: str) -> Any:
+def typed_value(raw: str, sql_type: str, key: str) -> Any:
     """``raw`` as a value of the column's type: text stays text (codes keep their zeros)."""
     try:
         if sql_type in _NUMBER_TYPES:
@@ -279,7 +279,7 @@ def _after(query: Query, schema: Schema) -> tuple[str, list[Any]]:
     equal_params: list[Any] = []
     for (name, desc), value in zip(query.sort, values):
         column = quoted(name)
-        value = _typed(str(value), schema.type_of(name, "cursor"), "cursor") if value is not None else None
+        value = typed_value(str(value), schema.type_of(name, "cursor"), "cursor") if value is not None else None
         if value is None:  # NULLs sort last: nothing of this key comes after a NULL but more NULLs
             equal.append(f"{column} IS NULL")
             continue

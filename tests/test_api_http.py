@@ -467,12 +467,14 @@ ROUTE_FAMILIES = ["/api/v1/datasets", "/api/v1/datasets/aed_locations", "/api/v1
                   "/api/v1/datasets/large_table/data.csv", "/api/v1/datasets/public_toilets/versions/1/data.csv",
                   "/api/v1/datasets/aed_locations/records?limit=1", "/api/v1/datasets/aed_locations/data.json",
                   "/api/v1/datasets/aed_locations/data.csv?limit=1", "/api/v1/datasets/aed_locations/diff?from=1",
-                  "/api/v1/changes", "/api/v1/changes.atom", "/", "/datasets/aed_locations", "/healthz"]
+                  "/api/v1/changes", "/api/v1/changes.atom", "/", "/datasets/aed_locations", "/healthz",
+                  "/api/3/action/package_show?id=aed_locations"]
 #: The families whose answers are text long enough to compress, each with the parameters that make it so.
 COMPRESSED = ["/api/v1/datasets", "/api/v1/datasets/large_table/data.csv", "/", "/datasets/aed_locations",
               "/api/v1/datasets/aed_locations", "/api/v1/datasets/large_table/records?limit=50",
               "/api/v1/datasets/large_table/data.json", "/api/v1/datasets/large_table/data.csv?sort=-ID",
-              "/api/v1/datasets/large_table/diff?from=1", "/api/v1/changes", "/api/v1/changes.atom"]
+              "/api/v1/datasets/large_table/diff?from=1", "/api/v1/changes", "/api/v1/changes.atom",
+              "/api/3/action/package_show?id=large_table"]
 
 
 @pytest.mark.parametrize("path", ROUTE_FAMILIES)
