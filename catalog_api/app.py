@@ -20,7 +20,7 @@ from catalog_api.errors import install_error_handlers
 from catalog_api.exports import ExportSlots
 from catalog_api.http import install_http_behaviour
 from catalog_api.release_store import ReleaseStore
-from catalog_api.routers import changes, ckan, datasets, exports, health, pages, records
+from catalog_api.routers import changes, ckan, datasets, dcat, exports, health, pages, records
 from catalog_api.settings import Settings
 
 API_VERSION = "1"
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     records.document_page_cap(app, settings.api_max_page_size)
     app.include_router(changes.router)  # nor is /{dataset_id}/diff
     app.include_router(exports.router)  # data.{format} with filters before the release files
+    app.include_router(dcat.router)  # /{dataset_id}.jsonld before /{dataset_id}
     app.include_router(datasets.router)
     app.include_router(pages.router)
     app.include_router(ckan.router)  # CKAN's Action API (/api/3/action/…, /api/action/…)

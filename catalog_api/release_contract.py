@@ -425,6 +425,10 @@ class Paths:
     CHANGES = PathTemplate("list_changes", API_ROOT + "/changes")
     CHANGES_FEED = PathTemplate("changes_feed", API_ROOT + "/changes.atom")
     ATTEMPT_FILE = PathTemplate("get_attempt_file", API_DATASETS + "/{dataset_id}/attempts/{attempt_id}/{filename}")
+    DCAT_CATALOGUE = PathTemplate("dcat_catalogue", "/catalog.jsonld")
+    DCAT_CATALOGUE_TURTLE = PathTemplate("dcat_catalogue_turtle", "/catalog.ttl")
+    DCAT_DATASET = PathTemplate("dcat_dataset", API_DATASETS + "/{dataset_id}.jsonld")
+    DCAT_DATASET_TURTLE = PathTemplate("dcat_dataset_turtle", API_DATASETS + "/{dataset_id}.ttl")
     CATALOGUE_PAGE = PathTemplate("catalogue_page", "/")
     DATASET_PAGE = PathTemplate("dataset_page", "/datasets/{dataset_id}")
 

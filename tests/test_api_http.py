@@ -338,7 +338,8 @@ def test_openapi_operation_ids_are_stable(client: httpx.Client) -> None:
     assert operation_ids == {
         "healthz", "list_datasets", "get_dataset", "list_versions", "get_version",
         "get_current_file", "get_version_file", "catalogue_page", "dataset_page",
-        "get_dataset_quality", "get_attempt_file", "list_records", "diff_versions", "export_data", "list_changes", "changes_feed",
+        "get_dataset_quality", "get_attempt_file", "list_records", "diff_versions", "export_data", "list_changes",
+        "changes_feed", "dcat_catalogue", "dcat_catalogue_turtle", "dcat_dataset", "dcat_dataset_turtle",
     }
 
 

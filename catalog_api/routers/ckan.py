@@ -53,6 +53,7 @@ class Catalogue:
 
     packages: list[dict[str, Any]]
     datasets: dict[str, dict[str, Any]]
+    first_published: dict[str, str]
 
     def package(self, id_or_name: str) -> dict[str, Any]:
         for p in self.packages:
@@ -84,12 +85,16 @@ class Context:
     engine: RecordsEngine
     answers: AnswerCache
 
+    @classmethod
+    def of(cls, request: Request, urls: CatalogueUrls) -> Context:
+        return cls(request.app.state.store, urls, engine_of(request), request.app.state.catalogue_answers)
+
     def catalogue(self) -> Catalogue:
-        """Built once per state of the catalogue (a release or gate run changes it)."""
+        """Built once per state of the catalogue (a release or gate run changes it); the DCAT view shares it."""
         key = ("ckan", self.store.catalogue_state(), self.urls.base_url)
         cached = self.answers.get(key)
         if cached is None:
-            packages, datasets = [], {}
+            packages, datasets, firsts = [], {}, {}
             for release in self.store.list_current():
                 dataset = DatasetOut.from_current(release, self.urls, self.store.latest_attempt(release.dataset_id))
                 document = dataset.model_dump(by_alias=True)
@@ -97,7 +102,8 @@ class Context:
                 queryable = any(r.name == "data.parquet" for r in release.resources)
                 packages.append(ckan.package(document, first, queryable))
                 datasets[release.dataset_id] = document
-            cached = Catalogue(packages, datasets)
+                firsts[release.dataset_id] = first
+            cached = Catalogue(packages, datasets, firsts)
             self.answers.put(key, cached)
         return cached
 
@@ -134,7 +140,7 @@ async def call_action(name: str, request: Request) -> Response:
         data = await _request_data(request)
     except ValueError as exc:
         return _bare(400, f"Bad request - JSON Error: {exc}")
-    context = Context(request.app.state.store, urls, engine_of(request), request.app.state.catalogue_answers)
+    context = Context.of(request, urls)
     try:
         result = await run_in_threadpool(function, context, data)
     except _NotOffered as exc:
