@@ -429,6 +429,7 @@ class Paths:
     DCAT_CATALOGUE_TURTLE = PathTemplate("dcat_catalogue_turtle", "/catalog.ttl")
     DCAT_DATASET = PathTemplate("dcat_dataset", API_DATASETS + "/{dataset_id}.jsonld")
     DCAT_DATASET_TURTLE = PathTemplate("dcat_dataset_turtle", API_DATASETS + "/{dataset_id}.ttl")
+    SCHEMA_ORG = PathTemplate("schema_org_dataset", API_DATASETS + "/{dataset_id}/schema.org.jsonld")
     CATALOGUE_PAGE = PathTemplate("catalogue_page", "/")
     DATASET_PAGE = PathTemplate("dataset_page", "/datasets/{dataset_id}")
 

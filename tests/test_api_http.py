@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -340,6 +341,7 @@ def test_openapi_operation_ids_are_stable(client: httpx.Client) -> None:
         "get_current_file", "get_version_file", "catalogue_page", "dataset_page",
         "get_dataset_quality", "get_attempt_file", "list_records", "diff_versions", "export_data", "list_changes",
         "changes_feed", "dcat_catalogue", "dcat_catalogue_turtle", "dcat_dataset", "dcat_dataset_turtle",
+        "schema_org_dataset",
     }
 
 
@@ -556,3 +558,28 @@ def test_interactive_docs_work_offline(client: httpx.Client) -> None:
     scripts = [part.split(chr(34))[0] for part in page.text.split('src="')[1:]]
     assert scripts and all(client.get(src).status_code == 200 for src in scripts)
     assert client.get("/redoc").status_code == 200 and "cdn" not in client.get("/redoc").text.lower()
+
+
+# ----------------------------------------------------------------------------- schema.org
+
+
+def _embedded(page: str) -> list[str]:
+    return re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.S)
+
+
+def test_a_dataset_is_a_schema_org_dataset_and_its_page_embeds_the_same(client: httpx.Client) -> None:
+    document = client.get("/api/v1/datasets/aed_locations/schema.org.jsonld").json()
+    assert document["@context"] == "https://schema.org/" and document["@type"] == "Dataset"
+    assert document["name"] == AED_METADATA["title"] and document["alternateName"] == AED_METADATA["title_en"]
+    assert document["license"] == AED_METADATA["license"]["url"]
+    assert document["creator"] == {"@type": "Organization", "name": AED_METADATA["publisher"]}
+    dataset = client.get("/api/v1/datasets/aed_locations").json()
+    assert [d["contentUrl"] for d in document["distribution"]] == [r["url"] for r in dataset["resources"]]
+    assert document["variableMeasured"] == [c["name"] for c in AED_METADATA["columns"]]
+    (embedded,) = _embedded(client.get("/datasets/aed_locations").text)
+    assert json.loads(embedded) == document
+
+
+def test_the_embedded_json_ld_cannot_close_its_script(client: httpx.Client) -> None:
+    (embedded,) = _embedded(client.get("/datasets/xss_probe").text)
+    assert "<" not in embedded and json.loads(embedded)["name"] == PROBE_METADATA["title"]

@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from catalog_api import dcat
+from catalog_api import dcat, schema_org
 from catalog_api.deps import DatasetIdPath, UrlsDep
 from catalog_api.errors import ERROR_RESPONSES
 from catalog_api.release_contract import Paths, PathTemplate
@@ -63,12 +63,23 @@ async def dataset_turtle(dataset_id: DatasetIdPath, request: Request, urls: Urls
     return Response(await run_in_threadpool(turtle, document), media_type=TURTLE)
 
 
-def _dataset(context: Context, dataset_id: str) -> dict[str, Any]:
-    catalogue = context.catalogue()
+@_get(Paths.SCHEMA_ORG, JSONLD, "schema.org Dataset, JSON-LD (as embedded in the dataset's page).")
+async def schema_org_dataset(dataset_id: DatasetIdPath, request: Request, urls: UrlsDep) -> Response:
+    """One dataset as a schema.org `Dataset`, for search engines; each dataset page embeds the same."""
+    catalogue = await run_in_threadpool(Context.of(request, urls).catalogue)
+    dataset, first = _known(catalogue, dataset_id)
+    return Response(orjson.dumps(schema_org.dataset_document(dataset, first)), media_type=JSONLD)
+
+
+def _known(catalogue: Catalogue, dataset_id: str) -> tuple[dict[str, Any], str]:
     if dataset_id not in catalogue.datasets:
         raise HTTPException(status_code=404, detail=f"dataset {dataset_id[:100]!r} not found")
-    return dcat.dataset_document(catalogue.datasets[dataset_id], context.urls.base_url,
-                                 catalogue.first_published[dataset_id])
+    return catalogue.datasets[dataset_id], catalogue.first_published[dataset_id]
+
+
+def _dataset(context: Context, dataset_id: str) -> dict[str, Any]:
+    dataset, first = _known(context.catalogue(), dataset_id)
+    return dcat.dataset_document(dataset, context.urls.base_url, first)
 
 
 def _catalogue(context: Context, base_url: str, q: str | None, page: int, extension: str) -> dict[str, Any]:

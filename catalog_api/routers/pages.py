@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from catalog_api.deps import AllVersionsDep, CurrentReleaseDep, StoreDep, UrlsDep
 from catalog_api.errors import ERROR_RESPONSES
 from catalog_api.release_contract import Paths
+from catalog_api import schema_org
 from catalog_api.schemas import DatasetOut
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -189,5 +190,6 @@ def dataset_page(
             "quality_api_url": urls.quality(release.dataset_id),
             "catalogue_url": urls.catalogue_page(),
             "api_url": urls.dataset(release.dataset_id),
+            "schema_org": schema_org.embeddable(schema_org.dataset_document(dataset, versions[0].created_at)),
         },
     )
