@@ -34,7 +34,8 @@ from catalog_api.release_store import Attachments, ReleaseStore
 from catalog_api.sql import quote_ident
 from pipelines.changes import GATE_VERSION
 from pipelines.coverage import dataset_coverage
-from pipelines.dbt_manifest import published_nodes
+from pipelines.datapackage import write_datapackage
+from pipelines.dbt_manifest import published_nodes, tests_of
 from pipelines.defs.jobs import PUBLISH_GROUP
 from pipelines.defs.resources import OWNER, TdpfHome
 from pipelines.fingerprints import code_version
@@ -52,8 +53,11 @@ from pipelines.quality.gatekeeper import (
 )
 
 #: What decides a release's files and metadata: this module, the file formats and the release format.
+#: The Frictionless description of the release's CSV, one more file of every release.
+DATAPACKAGE = "datapackage.json"
 CODE_VERSION = code_version("pipelines/defs/publish.py", "pipelines/coverage.py", "catalog_api/release_formats.py",
-                            "catalog_api/release_store.py", "catalog_api/release_contract.py")
+                            "catalog_api/release_store.py", "catalog_api/release_contract.py",
+                            "pipelines/datapackage.py")
 
 LICENSE = Licence(
     id="CC-BY-4.0",
@@ -176,12 +180,12 @@ def release_key(node: dict[str, Any]) -> dg.AssetKey:
 def build_publish_assets(manifest: dict[str, Any], targets: dict[str, GateTarget]) -> list[dg.AssetsDefinition]:
     """One publish asset per dataset declared in the dbt project (keys as the dbt assets name them)."""
     return [
-        _publish_asset(node, targets[node["meta"]["tdpf"]["dataset_id"]])
+        _publish_asset(node, targets[node["meta"]["tdpf"]["dataset_id"]], tests_of(manifest, node))
         for node in published_nodes(manifest)
     ]
 
 
-def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinition:
+def _publish_asset(node: dict[str, Any], target: GateTarget, tests: list[dict[str, Any]]) -> dg.AssetsDefinition:
     dataset_id = target.dataset_id
     order_by = node["meta"]["tdpf"].get("order_by", [])
     geometry = node["meta"]["tdpf"].get("geometry")
@@ -221,6 +225,8 @@ def _publish_asset(node: dict[str, Any], target: GateTarget) -> dg.AssetsDefinit
                 files = export_files(conn, relation, order_by, scratch, geometry)
                 removed = removed_since_previous(conn, store, dataset_id) if "standard" in node["meta"]["tdpf"] else ()
                 metadata = dataset_metadata(node, conn, relation, quality, removed)
+                files[DATAPACKAGE] = write_datapackage(scratch / DATAPACKAGE, node, tests, conn, relation,
+                                                       metadata.content_json())
             result = store.publish(dataset_id, files, metadata.content_json(),
                                    Attachments(metadata=metadata.attachment_json(), files={REPORT_FILE: report}))
             record = AttemptRecord(published=True, new_release=result.created, release_version=result.release.version,
