@@ -225,6 +225,16 @@ def parse_fq(fq: str) -> list[Clause]:
     return clauses
 
 
+def fielded(q: str) -> tuple[str, list[Clause]]:
+    """A ``q`` made only of ``field:value`` clauses (``q=tags:防災``, as CKAN users write) as clauses, else text."""
+    if ":" not in q or q.strip() == "*:*":
+        return q, []
+    try:
+        return "", parse_fq(q)
+    except ActionError:
+        return q, []
+
+
 def parse_sort(sort: str) -> list[tuple[str, bool]]:
     """``"score desc, metadata_modified desc"`` as (field, descending) pairs; a Search Query Error otherwise."""
     keys = []

@@ -143,3 +143,17 @@ def test_refusals_are_shaped_as_ckan_shapes_them(api: httpx.Client) -> None:
     assert no_action.status_code == 400 and no_action.json().startswith("Bad request - Action name not known")
     sql = api.get("/api/3/action/datastore_search_sql", params={"sql": "SELECT 1"})
     assert sql.status_code == 400 and "datastore_search" in sql.json()
+
+
+def test_datastore_search_formats_sorts_and_text(portal: ckanapi.RemoteCKAN) -> None:
+    resource = next(r for r in portal.action.package_show(id=TOILETS)["resources"] if r["format"] == "CSV")
+    ask = {"resource_id": resource["id"], "filters": {CODE: PUBLISHER}, "fields": ["ID", "名称"], "limit": 3}
+    objects = portal.action.datastore_search(**ask, sort="_id desc")
+    lists = portal.action.datastore_search(**ask, sort="_id desc", records_format="lists")
+    assert [f["id"] for f in objects["fields"]] == ["_id", "ID", "名称"]
+    assert [list(r.values()) for r in objects["records"]] == lists["records"]
+    assert objects["records"][0]["_id"] > objects["records"][-1]["_id"]  # newest row first
+    as_csv = portal.action.datastore_search(**ask, records_format="csv", include_total=False)
+    assert len(as_csv["records"].splitlines()) == 3 and "total" not in as_csv
+    text = portal.action.datastore_search(resource_id=resource["id"], q="小山市", limit=0)
+    assert text["total"] == objects["total"] and text["records"] == []

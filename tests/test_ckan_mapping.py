@@ -60,3 +60,9 @@ def test_organization_names_are_ckan_slugs_and_stable() -> None:
 
 def test_times_are_written_as_ckan_writes_them() -> None:
     assert ckan.ckan_time("2026-12-02T15:06:04Z") == "2026-12-02T15:06:04"
+
+
+def test_a_fielded_q_is_a_filter_and_any_other_q_is_text() -> None:
+    assert ckan.fielded("tags:防災") == ("", [ckan.Clause("tags", ("防災",))])
+    assert ckan.fielded("避難所") == ("避難所", []) and ckan.fielded("*:*") == ("*:*", [])
+    assert ckan.fielded("時刻 10:00") == ("時刻 10:00", [])  # not a field: searched as text

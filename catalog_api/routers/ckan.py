@@ -288,7 +288,8 @@ def package_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
     if sort.strip() == "rank":
         sort = ckan.DEFAULT_SORT
     catalogue = context.catalogue()
-    found = ckan.search(catalogue.packages, catalogue.datasets, str(data.get("q") or ""), ckan.parse_fq(fq), sort)
+    q, clauses = ckan.fielded(str(data.get("q") or ""))
+    found = ckan.search(catalogue.packages, catalogue.datasets, q, [*clauses, *ckan.parse_fq(fq)], sort)
     fields = _json_value(data, "facet.field") or [] if _flag(data, "facet", True) else []
     if not isinstance(fields, list):
         raise ckan.invalid(**{"facet.field": "Not a list"})
@@ -401,7 +402,7 @@ def datastore_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
                               "resource_id": resource_id, "total_estimation_threshold": None,
                               "records": _records(names, rows, str(data.get("records_format") or "objects")),
                               "fields": fields, "_links": _links(data, limit, offset)}
-    for echoed in ("q", "filters", "offset", "fields", "sort"):
+    for echoed in ("q", "filters", "offset", "sort"):  # (`fields` is the result's own: the columns, typed)
         if echoed in data:
             result[echoed] = data[echoed]
     if result["include_total"]:
