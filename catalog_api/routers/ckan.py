@@ -70,11 +70,13 @@ class Catalogue:
 
     def organizations(self) -> dict[str, tuple[ckan.Organization, int]]:
         found: dict[str, tuple[ckan.Organization, int]] = {}
-        for name, dataset in self.datasets.items():
+        for dataset in self.datasets.values():
             organization = ckan.organization_of(dataset)
-            if organization is not None:
-                _, count = found.get(organization.name, (organization, 0))
-                found[organization.name] = (organization, count + 1)
+            if organization is None:
+                continue
+            known, count = found.get(organization.name, (organization, 0))
+            earliest = min(known, organization, key=lambda o: o.created or "")  # created: its first dataset's
+            found[organization.name] = (earliest, count + 1)
         return found
 
 
