@@ -24,12 +24,12 @@ from fastapi.responses import Response
 
 from catalog_api import ckan
 from catalog_api.answers import AnswerCache
+from catalog_api.catalogue import Catalogue, current_catalogue
 from catalog_api.deps import CatalogueUrls, get_urls
 from catalog_api.engine import QueryTimeout, RecordsEngine
-from catalog_api.records import ROW, Filter, Query, QueryError, Schema, order_by, quoted, typed_value, where
+from catalog_api.records import ROW, Filter, Query, QueryError, Schema, order_clause, quoted, typed_value, where
 from catalog_api.release_store import ReleaseStore
-from catalog_api.routers.records import _schema, engine_of
-from catalog_api.schemas import DatasetOut
+from catalog_api.routers.records import engine_of, loaded_table
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,39 +48,6 @@ PG_TYPES = {"VARCHAR": "text", "INTEGER": "int4", "BIGINT": "int8", "SMALLINT": 
 
 
 @dataclass
-class Catalogue:
-    """Every current dataset as a CKAN package, with the API's own object beside it (for search)."""
-
-    packages: list[dict[str, Any]]
-    datasets: dict[str, dict[str, Any]]
-    first_published: dict[str, str]
-
-    def package(self, id_or_name: str) -> dict[str, Any]:
-        for p in self.packages:
-            if id_or_name in (p["id"], p["name"]):
-                return p
-        raise ckan.not_found()
-
-    def resource(self, resource_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        for p in self.packages:
-            for r in p["resources"]:
-                if r["id"] == resource_id:
-                    return p, r
-        raise ckan.not_found()
-
-    def organizations(self) -> dict[str, tuple[ckan.Organization, int]]:
-        found: dict[str, tuple[ckan.Organization, int]] = {}
-        for dataset in self.datasets.values():
-            organization = ckan.organization_of(dataset)
-            if organization is None:
-                continue
-            known, count = found.get(organization.name, (organization, 0))
-            earliest = min(known, organization, key=lambda o: o.created or "")  # created: its first dataset's
-            found[organization.name] = (earliest, count + 1)
-        return found
-
-
-@dataclass
 class Context:
     store: ReleaseStore
     urls: CatalogueUrls
@@ -92,24 +59,12 @@ class Context:
         return cls(request.app.state.store, urls, engine_of(request), request.app.state.catalogue_answers)
 
     def catalogue(self) -> Catalogue:
-        """Built once per state of the catalogue (a release or gate run changes it); the DCAT view shares it."""
-        key = ("ckan", self.store.catalogue_state(), self.urls.base_url)
-        cached = self.answers.get(key)
-        if cached is None:
-            packages, datasets, firsts = [], {}, {}
-            for release in self.store.list_current():
-                dataset = DatasetOut.from_current(release, self.urls, self.store.latest_attempt(release.dataset_id))
-                document = dataset.model_dump(by_alias=True)
-                first = self.store.versions(release.dataset_id)[0].created_at
-                queryable = any(r.name == "data.parquet" for r in release.resources)
-                packages.append(ckan.package(document, first, queryable))
-                datasets[release.dataset_id] = document
-                firsts[release.dataset_id] = first
-            cached = Catalogue(packages, datasets, firsts)
-            self.answers.put(key, cached)
-        return cached
+        return current_catalogue(self.store, self.urls, self.answers)
 
 
+#: Actions a CKAN portal may have that this one does not, answered as unknown with the reason (docs/ckan.md).
+REFUSED = {"datastore_search_sql": " (SQL search is not enabled on this portal: use datastore_search with filters, "
+                                   "q and sort, or /api/v1/datasets/{id}/records)"}
 Action = Callable[[Context, dict[str, Any]], Any]
 ACTIONS: dict[str, Action] = {}
 
@@ -137,7 +92,7 @@ async def call_action(name: str, request: Request) -> Response:
     help_url = f"{urls.base_url}/api/3/action/help_show?name={name[:100]}"
     function = ACTIONS.get(name)
     if function is None:
-        return _bare(400, f"Bad request - Action name not known: {name[:100]}")
+        return _bare(400, f"Bad request - Action name not known: {name[:100]}{REFUSED.get(name, '')}")
     try:
         data = await _request_data(request)
     except ValueError as exc:
@@ -145,8 +100,6 @@ async def call_action(name: str, request: Request) -> Response:
     context = Context.of(request, urls)
     try:
         result = await run_in_threadpool(function, context, data)
-    except _NotOffered as exc:
-        return _bare(exc.status, exc.error["message"])
     except ckan.ActionError as exc:
         return _envelope(exc.status, {"help": help_url, "error": exc.error, "success": False})
     except QueryError as exc:  # the message starts with the parameter at fault, as CKAN keys its errors
@@ -386,14 +339,13 @@ def datastore_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         raise ckan.not_found(f'Resource "{resource_id[:100]}" was not found.')
     release = context.store.current(package_dict["name"])
     assert release is not None
-    table = context.engine.table(release.content_hash, context.store.file_path(release, "data.parquet"))
-    schema = _schema(context.engine, table)
+    table, schema = loaded_table(context.engine, context.store, release)
     query = _datastore_query(data, schema)
     limit = min(_natural(data, "limit", DATASTORE_DEFAULT_LIMIT) or 0, DATASTORE_MAX_LIMIT)
     offset = _natural(data, "offset", 0) or 0
     columns = list(query.fields) or list(schema.columns)
     clause, values = where(query, schema, with_cursor=False)
-    order = f" ORDER BY {order_by(query)}" if query.sort else ""
+    order = order_clause(query)
     select = ", ".join([f"{ROW} + 1 AS _id", *(quoted(c) for c in columns)])
     names, rows = context.engine.rows(f"SELECT {select} FROM {table} WHERE {clause}{order} LIMIT ? OFFSET ?",
                                       [*values, limit, offset])
@@ -411,20 +363,6 @@ def datastore_search(context: Context, data: dict[str, Any]) -> dict[str, Any]:
         _, counted = context.engine.remembered_rows(f"SELECT count(*) FROM {table} WHERE {clause}", values)
         result["total"], result["total_was_estimated"] = counted[0][0], False
     return result
-
-
-@action
-def datastore_search_sql(context: Context, data: dict[str, Any]) -> Any:
-    """Not offered: arbitrary SQL is not run here (see docs/ckan.md)."""
-    raise _NotOffered("Bad request - Action name not known: datastore_search_sql (SQL search is not enabled on "
-                      "this portal: use datastore_search with filters, q and sort, or /api/v1/datasets/{id}/records)")
-
-
-class _NotOffered(ckan.ActionError):
-    """Answered as CKAN answers an action it does not have: 400 and a bare string."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(400, {"message": message})
 
 
 def _datastore_query(data: Mapping[str, Any], schema: Schema) -> Query:

@@ -1,12 +1,14 @@
 """DCAT-AP 3.0.1: ``/catalog.jsonld`` (paged, ``q``), each dataset at ``/api/v1/datasets/{id}.jsonld``; Turtle as ``.ttl``.
 
 The documents come from ``catalog_api/dcat.py`` over the same dataset objects the CKAN view
-uses (``routers/ckan.py``'s catalogue, built once per state of the catalogue). Turtle is the same
+uses (``catalog_api/catalogue.py``, built once per state of the catalogue). Turtle is the same
 graph, serialised by rdflib from the JSON-LD (so the two can never say different things).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -16,10 +18,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from catalog_api import dcat, schema_org
-from catalog_api.deps import DatasetIdPath, UrlsDep
+from catalog_api.deps import CatalogueUrls, DatasetIdPath, UrlsDep
 from catalog_api.errors import ERROR_RESPONSES
 from catalog_api.release_contract import Paths, PathTemplate
-from catalog_api.routers.ckan import Catalogue, Context
+from catalog_api.catalogue import Catalogue, current_catalogue
 from catalog_api.search import score, terms
 
 router = APIRouter(tags=["datasets"], responses=ERROR_RESPONSES)
@@ -38,35 +40,35 @@ def _get(template: PathTemplate, media_type: str, description: str) -> Any:
 @_get(Paths.DCAT_CATALOGUE, JSONLD, "DCAT-AP 3.0.1 catalogue, JSON-LD.")
 async def catalogue_jsonld(request: Request, urls: UrlsDep, q: QueryText = None, page: Page = 1) -> Response:
     """The catalogue as a DCAT-AP 3.0.1 `dcat:Catalog`, a page at a time (hydra paging, as ckanext-dcat)."""
-    document = await run_in_threadpool(_catalogue, Context.of(request, urls), urls.base_url, q, page, "jsonld")
+    document = await run_in_threadpool(_catalogue, _catalogue_of(request, urls), urls.base_url, q, page, "jsonld")
     return Response(orjson.dumps(document), media_type=JSONLD)
 
 
 @_get(Paths.DCAT_CATALOGUE_TURTLE, "text/turtle", "The same catalogue, Turtle.")
 async def catalogue_turtle(request: Request, urls: UrlsDep, q: QueryText = None, page: Page = 1) -> Response:
     """The catalogue as `/catalog.jsonld` gives it, in Turtle."""
-    document = await run_in_threadpool(_catalogue, Context.of(request, urls), urls.base_url, q, page, "ttl")
+    document = await run_in_threadpool(_catalogue, _catalogue_of(request, urls), urls.base_url, q, page, "ttl")
     return Response(await run_in_threadpool(turtle, document), media_type=TURTLE)
 
 
 @_get(Paths.DCAT_DATASET, JSONLD, "DCAT-AP 3.0.1 dataset, JSON-LD.")
 async def dataset_jsonld(dataset_id: DatasetIdPath, request: Request, urls: UrlsDep) -> Response:
     """One dataset as a DCAT-AP 3.0.1 `dcat:Dataset` with its distributions."""
-    document = await run_in_threadpool(_dataset, Context.of(request, urls), dataset_id)
+    document = await run_in_threadpool(_dataset, _catalogue_of(request, urls), urls.base_url, dataset_id)
     return Response(orjson.dumps(document), media_type=JSONLD)
 
 
 @_get(Paths.DCAT_DATASET_TURTLE, "text/turtle", "The same dataset, Turtle.")
 async def dataset_turtle(dataset_id: DatasetIdPath, request: Request, urls: UrlsDep) -> Response:
     """One dataset as `.jsonld` gives it, in Turtle."""
-    document = await run_in_threadpool(_dataset, Context.of(request, urls), dataset_id)
+    document = await run_in_threadpool(_dataset, _catalogue_of(request, urls), urls.base_url, dataset_id)
     return Response(await run_in_threadpool(turtle, document), media_type=TURTLE)
 
 
 @_get(Paths.SCHEMA_ORG, JSONLD, "schema.org Dataset, JSON-LD (as embedded in the dataset's page).")
 async def schema_org_dataset(dataset_id: DatasetIdPath, request: Request, urls: UrlsDep) -> Response:
     """One dataset as a schema.org `Dataset`, for search engines; each dataset page embeds the same."""
-    catalogue = await run_in_threadpool(Context.of(request, urls).catalogue)
+    catalogue = await run_in_threadpool(_catalogue_of(request, urls))
     dataset, first = _known(catalogue, dataset_id)
     return Response(orjson.dumps(schema_org.dataset_document(dataset, first)), media_type=JSONLD)
 
@@ -77,13 +79,19 @@ def _known(catalogue: Catalogue, dataset_id: str) -> tuple[dict[str, Any], str]:
     return catalogue.datasets[dataset_id], catalogue.first_published[dataset_id]
 
 
-def _dataset(context: Context, dataset_id: str) -> dict[str, Any]:
-    dataset, first = _known(context.catalogue(), dataset_id)
-    return dcat.dataset_document(dataset, context.urls.base_url, first)
+def _catalogue_of(request: Request, urls: CatalogueUrls) -> Callable[[], Catalogue]:
+    """The catalogue, to build (or recall) on the thread pool: it reads the release store."""
+    return partial(current_catalogue, request.app.state.store, urls, request.app.state.catalogue_answers)
 
 
-def _catalogue(context: Context, base_url: str, q: str | None, page: int, extension: str) -> dict[str, Any]:
-    catalogue: Catalogue = context.catalogue()
+def _dataset(catalogue_of: Callable[[], Catalogue], base_url: str, dataset_id: str) -> dict[str, Any]:
+    dataset, first = _known(catalogue_of(), dataset_id)
+    return dcat.dataset_document(dataset, base_url, first)
+
+
+def _catalogue(catalogue_of: Callable[[], Catalogue], base_url: str, q: str | None, page: int,
+               extension: str) -> dict[str, Any]:
+    catalogue = catalogue_of()
     query = terms(q or "")
     found = [d for _, d in sorted(catalogue.datasets.items()) if query.empty or score(d, query)]
     chosen = found[(page - 1) * dcat.PAGE_SIZE: page * dcat.PAGE_SIZE]

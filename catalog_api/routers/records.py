@@ -194,9 +194,14 @@ def select_rows(request: Request, store: ReleaseStore, dataset_id: str, version:
     if token is not None and not release.content_hash.startswith(token["h"]):
         raise QueryError("cursor: not a cursor of this dataset; start again without it")
     engine = engine_of(request)
-    table = engine.table(release.content_hash, store.file_path(release, "data.parquet"))
-    schema = _schema(engine, table)
+    table, schema = loaded_table(engine, store, release)
     return Selection(release, engine, table, schema, parse_query(params, schema, token))
+
+
+def loaded_table(engine: RecordsEngine, store: ReleaseStore, release: Release) -> tuple[str, Schema]:
+    """The release's table in the engine (loaded the first time) and its schema."""
+    table = engine.table(release.content_hash, store.file_path(release, "data.parquet"))
+    return table, _schema(engine, table)
 
 
 def release_or_404(store: ReleaseStore, dataset_id: str, version: int | None) -> Release:
