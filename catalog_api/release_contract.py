@@ -285,6 +285,7 @@ class ReleaseMetadata(Record):
     description_en: Text | None = None
     publisher: Text | None = None
     publisher_en: Text | None = None
+    publisher_code: Text | None = None  # the publisher's 全国地方公共団体コード
     license: Licence | None = None
     keywords: tuple[Text, ...] = ()
     source: Mapping[str, JsonValue] | None = None  # the dbt meta's source block, as declared

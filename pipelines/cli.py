@@ -548,6 +548,48 @@ def _print_verdicts(verdicts: list) -> None:
         out.print(problems)
 
 
+ckan_app = typer.Typer(
+    help="A local CKAN 2.12 to try the CKAN sync on, and the sync itself (docs: README, CKAN sync).",
+    no_args_is_help=True,
+)
+app.add_typer(ckan_app, name="ckan")
+
+
+@ckan_app.command("up")
+def ckan_up(
+    port: Annotated[int | None, typer.Option(help="CKAN's port (default: the last one, else a free one).")] = None,
+) -> None:
+    """Start a real CKAN with its own PostgreSQL and Redis under the data directory, and print its URL and token.
+
+    Idempotent: what already runs is kept. The first time installs CKAN into a cache outside the data
+    directory (a minute). Solr is the project's stand-in unless SOLR_URL names a real one. The two
+    lines on standard output (CKAN_URL=…, CKAN_API_TOKEN=…) can be eval'd by a shell.
+    """
+    from catalog_api.ckan_local.stack import Stack, StackError
+
+    home = data_home().ensure()
+    stack = Stack(home.ckan, solr_url=os.environ.get("SOLR_URL") or None, ckan_port=port,
+                  log=lambda line: console.print(line, markup=False, highlight=False))
+    try:
+        state = stack.up()
+    except StackError as exc:
+        console.print(f"[red]CKAN did not come up:[/red] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    console.print(f"CKAN {stack.version} at {state.url} (Solr: {state.solr_url}); `tdpf ckan down` stops it",
+                  highlight=False)
+    typer.echo(f"CKAN_URL={state.url}")
+    typer.echo(f"CKAN_API_TOKEN={state.token}")
+
+
+@ckan_app.command("down")
+def ckan_down() -> None:
+    """Stop the processes `tdpf ckan up` started (by the PIDs it recorded); the CKAN data stays for the next up."""
+    from catalog_api.ckan_local.stack import Stack
+
+    stopped = Stack(data_home().ckan).down()
+    console.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing of ours was running", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console-script shim
     sys.exit(app())
 

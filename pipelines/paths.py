@@ -51,6 +51,11 @@ class DataHome:
         return self.root / "releases"
 
     @property
+    def ckan(self) -> Path:
+        """A local CKAN's instance (``tdpf ckan up``): its database, Redis, ckan.ini, logs and state."""
+        return self.root / "ckan"
+
+    @property
     def dbt_target(self) -> Path:
         return self.root / "dbt" / "target"
 
