@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # The suite's files run on this many workers (pytest-xdist); 0 runs them in this process, one by one.
 TEST_WORKERS ?= 2
 
-.PHONY: help run build serve test dev validate clean-data
+.PHONY: help run build serve test dev validate ckan-up ckan-down clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,6 +68,12 @@ dev: $(STAMP) ## Open the Dagster UI on http://$(HOST):$(DAGSTER_PORT) (dagster 
 
 validate: $(STAMP) ## dagster definitions validate -w workspace.yaml
 	$(BIN)/tdpf validate
+
+ckan-up: $(STAMP) ## Start a local CKAN 2.12 (own PostgreSQL, Redis; SOLR_URL or a Solr stand-in); prints CKAN_URL=, CKAN_API_TOKEN=
+	@$(BIN)/tdpf ckan up
+
+ckan-down: $(STAMP) ## Stop the processes ckan-up started (its data stays in the data directory)
+	@$(BIN)/tdpf ckan down
 
 clean-data: ## Delete the data directory (landing copies, warehouse, Dagster runs, releases)
 	rm -rf "$(TDPF_HOME)"

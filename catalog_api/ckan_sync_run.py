@@ -119,6 +119,14 @@ class Report:
                 "organizations_created": self.organizations_created,
                 "packages": [asdict(o) for o in self.outcomes]}
 
+    def problems(self) -> list[str]:
+        """One line per package that failed or was not attempted, and why the sync stopped."""
+        lines = [f"{o.name}: {o.action} {o.status}: {o.error}" for o in self.outcomes if o.status == "failed"]
+        skipped = [o.name for o in self.outcomes if o.status == "not attempted"]
+        if self.stopped:
+            lines.append(f"stopped: {self.stopped}" + (f"; not attempted: {', '.join(skipped)}" if skipped else ""))
+        return lines
+
     def summary(self) -> str:
         counts = self.counts()
         parts = [f"{counts[k]} {k}" for k in (*COUNTS, "not_attempted") if counts[k] or k in ("created", "failed")]

@@ -1,10 +1,11 @@
 """A build as Dagster runs: only what changed, in job order; what `tdpf build`, the schedule and the sensors run.
 
 The planner (``pipelines/changes.py``) says which assets and partitions must run; here they
-become runs of the four jobs (``pipelines/defs/jobs.py``), in order, each a subset of its job:
+become runs of the build's jobs (``pipelines/defs/jobs.py``), in order, each a subset of its job:
 the changed unpartitioned assets, the changed publishers and days (contiguous partitions share a
-run: a single-run backfill), then publication of exactly the datasets whose model ran. A failed
-run stops the build: nothing after it runs, so nothing more is published.
+run: a single-run backfill), publication of exactly the datasets whose model ran, then the CKAN
+sync. A failed run stops the build: nothing after it runs, so nothing more is published — but
+the CKAN sync, which mirrors what is published, still runs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import dagster as dg
 
 from pipelines.changes import History, Inputs, Plan, plan_build
 from pipelines.dbt_manifest import load_manifest
-from pipelines.defs.jobs import BUILD_JOBS, DAILY_JOB, PUBLISH_JOB, REGISTERS_JOB
+from pipelines.defs.jobs import BUILD_JOBS, DAILY_JOB, PUBLISH_JOB, REGISTERS_JOB, RUN_AFTER_FAILURE
 from pipelines.paths import DataHome
 from pipelines.sweep import run_tags
 
@@ -152,9 +153,14 @@ def execute_runs(defs: dg.Definitions, instance: dg.DagsterInstance, runs: Seque
                  logger_defs: Mapping[str, dg.LoggerDefinition] | None = None,
                  run_config: Mapping[str, Any] | None = None,
                  announce: Callable[[int, RunSpec], None] | None = None) -> list[dg.ExecuteInProcessResult]:
-    """Run each in order; stop at the first failure. ``announce`` hears of each run as it starts."""
+    """Run each in order; after a failure only the runs that mirror what is published (the CKAN sync).
+
+    ``announce`` hears of each run as it starts.
+    """
     results: list[dg.ExecuteInProcessResult] = []
     for number, spec in enumerate(runs, 1):
+        if results and not results[-1].success and spec.job not in RUN_AFTER_FAILURE:
+            continue
         if announce:
             announce(number, spec)
         job = defs.resolve_job_def(spec.job).get_subset(
@@ -164,6 +170,4 @@ def execute_runs(defs: dg.Definitions, instance: dg.DagsterInstance, runs: Seque
         result = job.execute_in_process(instance=instance, raise_on_error=False, tags={**spec.tags, **run_tags()},
                                         run_config=dict(run_config or {}))
         results.append(result)
-        if not result.success:
-            break
     return results

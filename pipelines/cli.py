@@ -21,6 +21,7 @@ from pipelines.paths import PROJECT_ROOT, DataHome, data_home, export_environmen
 if TYPE_CHECKING:
     import dagster as dg
 
+    from catalog_api.ckan_sync_run import Outcome
     from catalog_api.release_contract import AttemptRecord
     from pipelines.build import RunSpec
     from pipelines.changes import Inputs, Plan
@@ -145,7 +146,7 @@ def _build(home: DataHome, select: str, full: bool, instance: "dg.DagsterInstanc
     _report_held_back(home, results)
     _report_removed(home, started_at)
     if failed:
-        _report_failure(failed[0])
+        _report_failure(failed)
         _report_failed_sources(home)
         raise typer.Exit(code=1)
     _report_releases(home, results)
@@ -248,10 +249,15 @@ def _report_held_back(home: DataHome, results: "list[dg.ExecuteInProcessResult]"
             console.print(f"  [red]held back[/red] {dataset} (keeps its previous release): {failing}")
 
 
-def _report_failure(result: "dg.ExecuteInProcessResult") -> None:
+def _report_failure(results: "list[dg.ExecuteInProcessResult]") -> None:
     """Print each failed step's own message (file, line, column, value), not a traceback."""
     console.print("[bold red]Build failed.[/bold red] Every dataset whose step or quality gate failed keeps its "
                   "previous release; `tdpf quality run` shows the failing checks.")
+    for result in results:
+        _report_failed_steps(result)
+
+
+def _report_failed_steps(result: "dg.ExecuteInProcessResult") -> None:
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
@@ -353,7 +359,8 @@ def prepare() -> None:
 def paths() -> None:
     """Show where the data directory keeps landing files, the warehouse, Dagster and releases."""
     home = data_home()
-    for name in ("root", "landing", "warehouse", "dagster_home", "releases", "dbt_target", "logs"):
+    for name in ("root", "landing", "warehouse", "dagster_home", "releases", "dbt_target", "logs", "ckan",
+                 "ckan_sync_reports"):
         typer.echo(f"{name:13} {getattr(home, name)}")
 
 
@@ -579,6 +586,58 @@ def ckan_up(
                   highlight=False)
     typer.echo(f"CKAN_URL={state.url}")
     typer.echo(f"CKAN_API_TOKEN={state.token}")
+
+
+@ckan_app.command("sync")
+def ckan_sync(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read the portal and print the plan; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object on standard output.")] = False,
+) -> None:
+    """Mirror the published datasets into the CKAN portal at CKAN_URL, as the user of CKAN_API_TOKEN.
+
+    Each dataset's current release becomes a package (resources at TDPF_PUBLIC_URL's download URLs);
+    a package is created, updated, left alone when it already holds what we would write, or — only when
+    its managed_by extra is ours and its dataset is gone — retired. A package of the same name that is not
+    ours is a conflict, reported and never written. Any number of runs converge. Exits 1 when a package
+    failed or the portal stopped answering, 2 when the settings are wrong; skipped when CKAN_URL is unset.
+    The report is kept in the data directory (ckan_sync/latest.json).
+    """
+    import json
+
+    from catalog_api.ckan_sync_run import COUNTS, NotConfigured, SyncSettings, save_report, sync
+    from catalog_api.release_store import ReleaseStore
+
+    home = data_home()
+    try:
+        settings = SyncSettings.from_env(dry_run=dry_run)
+    except NotConfigured as exc:
+        console.print(f"[red]CKAN sync not configured:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if settings is None:
+        reason = "CKAN_URL is not set (see README, CKAN sync; `tdpf ckan up` starts a local CKAN)"
+        console.print(f"CKAN sync skipped: {reason}", highlight=False)
+        if as_json:
+            typer.echo(json.dumps({**dict.fromkeys(COUNTS, 0), "status": "skipped", "reason": reason}))
+        return
+    colour = {"done": "green", "planned": "cyan", "failed": "red", "not attempted": "yellow"}
+
+    def show(outcome: "Outcome") -> None:
+        mark = "would " if outcome.status == "planned" else ""
+        status = "" if outcome.status in ("done", "planned") else f" {outcome.status}"
+        console.print(f"  [{colour[outcome.status]}]{mark}{outcome.action}{status}[/] {outcome.name} — "
+                      f"{outcome.error or outcome.reason}", highlight=False)
+
+    report = sync(ReleaseStore(home.releases), settings, dry_run=dry_run, on_outcome=show,
+                  on_wait=lambda action, wait, error: console.print(
+                      f"  [yellow]CKAN: {error}; trying again in {wait:.1f} s[/yellow]", highlight=False))
+    path = save_report(report, home.ckan_sync_reports)
+    for line in report.problems():
+        console.print(f"[red]{line}[/red]", highlight=False)
+    console.print(f"{report.summary()}. Report: {path}", highlight=False)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @ckan_app.command("down")

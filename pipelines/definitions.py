@@ -12,6 +12,7 @@ import json
 import dagster as dg
 
 from pipelines.defs.bureau_report import INGEST_ASSETS
+from pipelines.defs.ckan import build_ckan_sync_asset
 from pipelines.defs.jobs import build_jobs
 from pipelines.defs.project import dbt_project_for
 from pipelines.defs.publish import build_publish_assets
@@ -44,7 +45,9 @@ def build_definitions(home: DataHome) -> dg.Definitions:
     targets = gate_targets(manifest)
     gates = build_quality_gates(targets)
     publish = build_publish_assets(manifest, targets)
-    assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, registers, registered, catalogue, dbt_models, daily_models, *publish]
+    ckan_sync = build_ckan_sync_asset([key for release in publish for key in release.keys])
+    assets = [*INGEST_ASSETS, *SMART_POLE_ASSETS, registers, registered, catalogue, dbt_models, daily_models, *publish,
+              ckan_sync]
     jobs = build_jobs(assets, smart_pole_days, publishers, gates)
     built: list[dg.Definitions] = []  # the automation plans against these definitions, once they exist
     schedules, sensors = build_automation(home, jobs, lambda: built[0])

@@ -56,6 +56,11 @@ class DataHome:
         return self.root / "ckan"
 
     @property
+    def ckan_sync_reports(self) -> Path:
+        """Every CKAN sync's report as JSON (``latest.json``: the last one)."""
+        return self.root / "ckan_sync"
+
+    @property
     def dbt_target(self) -> Path:
         return self.root / "dbt" / "target"
 

@@ -75,7 +75,7 @@ def test_one_changed_register_reingests_its_publisher_and_rebuilds_only_its_mode
     result = run_tdpf(home_copy, "build")
     assert result.returncode == 0, result.stderr[-3000:]
     jobs, materialised = _new_runs(home_copy, runs_before)
-    assert jobs == ["registers", "tdpf_publish"]
+    assert jobs == ["registers", "tdpf_ckan_sync", "tdpf_publish"]  # the sync follows a new release
     raw = {m for m in materialised if m[0].startswith("raw/")}
     assert raw == {("raw/register_aed_locations", "131041"), ("raw/register_issues", "131041"),
                    ("raw/register_sources", "131041")}

@@ -26,5 +26,5 @@ def test_paths_live_under_tdpf_home(tmp_path: Path) -> None:
     assert {k: Path(v) for k, v in lines.items()} == {
         "root": home, "landing": home / "landing", "warehouse": home / "warehouse" / "tdpf.duckdb",
         "dagster_home": home / "dagster", "releases": home / "releases", "dbt_target": home / "dbt" / "target",
-        "logs": home / "logs",
+        "logs": home / "logs", "ckan": home / "ckan", "ckan_sync_reports": home / "ckan_sync",
     }

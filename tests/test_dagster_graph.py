@@ -55,7 +55,7 @@ class AllEvents:
 def test_whole_graph_materialises_into_a_temporary_data_directory(graph_run) -> None:  # type: ignore[no-untyped-def]
     defs, result, home = graph_run
     assert result.success and result.jobs == sorted(["tdpf_prepare", "registers", "smart_pole_daily",
-                                                     "tdpf_publish"])
+                                                     "tdpf_publish", "tdpf_ckan_sync"])
     materialised = {m.asset_key for m in result.asset_materializations_for_node("tdpf_dbt_models")}
     all_keys = set(defs.resolve_asset_graph().get_all_asset_keys())
     done = {e.asset_key for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}

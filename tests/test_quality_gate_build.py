@@ -71,6 +71,8 @@ def test_corrupted_sources_are_held_back_and_the_previous_release_stays_served(h
     assert result.returncode == 1, out[-3000:]
     assert "quality gate failed" in out and "Traceback" not in out
     assert "held back bureau-staffing-by-rank" in out and "staffing_units_sum_to_parent_units" in out
+    # the publish run failed, and the CKAN sync still ran after it (it mirrors what is published)
+    assert "tdpf_ckan_sync: 1 assets" in out and "✓ ckan_sync" in out, out[-3000:]
 
     after = _current(home_copy)
     for held_back in ("smart-pole-register", "bureau-revenue", "bureau-staffing-by-rank"):

@@ -29,6 +29,7 @@ from catalog_api.ckan_local.solr_standin import (
 
 REPO = Path(__file__).resolve().parent.parent
 CORE = "/solr/ckan"
+pytestmark = pytest.mark.slow  # its fixture installs CKAN (for CKAN's own schema.xml) when the cache has none
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The jobs a build is made of, one per partitioning (see ``pipelines/build.py`` for why four).
+"""The jobs a build is made of, one per partitioning, and the CKAN sync (see ``pipelines/build.py``).
 
 DuckDB takes one writer at a time, and the graph mixes unpartitioned assets with assets
 partitioned by publisher and by JST day, which Dagster runs separately:
@@ -8,7 +8,9 @@ partitioned by publisher and by JST day, which Dagster runs separately:
 2. ``registers`` — the registers of publishers of the source registry (municipalities and bureaus);
 3. ``smart_pole_daily`` — the day-partitioned assets (feeds and their dbt models);
 4. ``tdpf_publish`` — everything downstream of partitioned data: the standard sets' dbt
-   models, every dataset's quality gate, releases (a failed gate holds back its dataset only).
+   models, every dataset's quality gate, releases (a failed gate holds back its dataset only);
+5. ``tdpf_ckan_sync`` — the mirror of the published catalogue in a CKAN portal (``pipelines/defs/ckan.py``),
+   which runs even when the publish run failed: it mirrors what is published.
 """
 
 from __future__ import annotations
@@ -27,8 +29,12 @@ PREPARE_JOB = "tdpf_prepare"
 REGISTERS_JOB = "registers"
 DAILY_JOB = "smart_pole_daily"
 PUBLISH_JOB = "tdpf_publish"
-BUILD_JOBS = (PREPARE_JOB, REGISTERS_JOB, DAILY_JOB, PUBLISH_JOB)  # in the order a build runs them
-PUBLISH_GROUP = "publish"  # the release assets (pipelines/defs/publish.py)
+CKAN_SYNC_JOB = "tdpf_ckan_sync"
+BUILD_JOBS = (PREPARE_JOB, REGISTERS_JOB, DAILY_JOB, PUBLISH_JOB, CKAN_SYNC_JOB)  # in the order a build runs them
+#: Runs that go ahead after an earlier run of the build failed: the sync mirrors what is published.
+RUN_AFTER_FAILURE = frozenset({CKAN_SYNC_JOB})
+PUBLISH_GROUP = "publish"  # the release assets (pipelines/defs/publish.py) and the CKAN sync
+CKAN_SYNC_KEY = dg.AssetKey("ckan_sync")  # pipelines/defs/ckan.py
 
 
 def partitioned_selection(
@@ -47,7 +53,7 @@ def build_jobs(
     assets: Sequence[dg.AssetsDefinition], daily: dg.PartitionsDefinition, publishers: dg.PartitionsDefinition,
     gates: Sequence[dg.AssetChecksDefinition] = (),
 ) -> list[UnresolvedAssetJobDefinition]:
-    """The four jobs of a build (see the module docstring).
+    """The five jobs of a build (see the module docstring).
 
     The quality gates run in the publish job only, whichever job builds the model they check:
     a gate's blocking failure then holds back that dataset's release in the same run and nothing
@@ -56,11 +62,12 @@ def build_jobs(
     gate_checks = dg.AssetSelection.checks(*[key for g in gates for key in g.check_keys])
     hooks = memory_hooks()  # the steps run in one process: each gives back what it freed (pipelines/memory.py)
     partitioned = partitioned_selection(assets)
-    releases = dg.AssetSelection.groups(PUBLISH_GROUP)
-    downstream = (partitioned.downstream() - partitioned) | releases
+    sync = dg.AssetSelection.assets(CKAN_SYNC_KEY)
+    releases = dg.AssetSelection.groups(PUBLISH_GROUP) - sync
+    downstream = (partitioned.downstream() - partitioned - sync) | releases
     return [
         dg.define_asset_job(
-            PREPARE_JOB, selection=dg.AssetSelection.all() - partitioned - downstream - gate_checks,
+            PREPARE_JOB, selection=dg.AssetSelection.all() - partitioned - downstream - sync - gate_checks,
             hooks=hooks, description="Ingest the bureau report and the smart-pole register; build their dbt models.",
         ),
         dg.define_asset_job(
@@ -74,5 +81,9 @@ def build_jobs(
         dg.define_asset_job(
             PUBLISH_JOB, selection=(downstream - gate_checks) | gate_checks,
             hooks=hooks, description="Run every dataset's quality gate and publish the datasets that pass.",
+        ),
+        dg.define_asset_job(
+            CKAN_SYNC_JOB, selection=sync,
+            description="Mirror the published catalogue into the CKAN portal at CKAN_URL (skipped when unset).",
         ),
     ]

@@ -55,8 +55,11 @@ def build_resources(home: DataHome, dbt_project: DbtProject) -> dict[str, object
     """Resources for one data directory: Dagster and dbt share the warehouse path."""
     from pipelines.defs.dbt_cli import TdpfDbtCliResource
 
+    from pipelines.defs.ckan import CkanSyncResource
+
     return {
         "tdpf": TdpfHome(root=str(home.root)),
+        "ckan": CkanSyncResource(),
         "duckdb": WarehouseResource(database=str(home.warehouse), connection_config=home.duckdb_settings()),
         "dbt": TdpfDbtCliResource(project_dir=dbt_project),
     }
