@@ -169,8 +169,3 @@ def _short(exc: Exception) -> str:
     except ValueError:
         pass
     return " ".join(text.split())[:300]
-
-
-def wait_seconds(policy: RetryPolicy) -> float:
-    """The longest a call can keep retrying under ``policy`` (for the report and the docs)."""
-    return sum(min(policy.first_wait * 2 ** n, policy.longest_wait) for n in range(policy.attempts - 1))

@@ -13,7 +13,7 @@ import os
 
 import dagster as dg
 
-from catalog_api.ckan_sync_run import COUNTS, NotConfigured, SyncSettings, save_report, sync
+from catalog_api.ckan_sync_run import NotConfigured, SyncSettings, save_report, sync
 from catalog_api.release_store import ReleaseStore
 from pipelines.defs.jobs import CKAN_SYNC_KEY, PUBLISH_GROUP
 from pipelines.defs.resources import OWNER, TdpfHome
@@ -77,5 +77,3 @@ def build_ckan_sync_asset(release_keys: list[dg.AssetKey]) -> dg.AssetsDefinitio
 
     return ckan_sync
 
-
-__all__ = ["COUNTS", "CkanSyncResource", "build_ckan_sync_asset"]
