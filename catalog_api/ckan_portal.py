@@ -111,14 +111,18 @@ class Portal:
         """A read, retried while the portal is unavailable (reads are safe to repeat)."""
         return self.retrying(lambda: self.call(action, **data))
 
-    def show(self, action: str, name: str) -> dict[str, Any] | None:
-        """``package_show``/``organization_show`` of a name; None when the portal has none of that name."""
+    def find(self, action: str, name: str) -> dict[str, Any] | None:
+        """``package_show``/``organization_show`` of a name, tried once; None when the portal has none of that name."""
         try:
-            return self.read(action, id=name)
+            return self.call(action, id=name)
         except Rejected as exc:
             if exc.message.startswith("not found"):
                 return None
             raise
+
+    def show(self, action: str, name: str) -> dict[str, Any] | None:
+        """:meth:`find`, retried while the portal is unavailable."""
+        return self.retrying(lambda: self.find(action, name))
 
     def retrying(self, attempt: Callable[[], Any]) -> Any:
         """Run ``attempt`` until it succeeds, raises :class:`Rejected`, or the retry policy is spent."""

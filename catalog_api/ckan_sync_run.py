@@ -249,7 +249,7 @@ def _apply(portal: Portal, step: ckan_sync.Step, desired: Mapping[str, Any] | No
         return None
 
     def attempt() -> str | None:
-        held = _show(portal, step.name)
+        held = portal.find("package_show", step.name)
         if step.action == "retire":
             if held is None or held.get("state") == "deleted" or ckan_sync.extra(held, ckan_sync.MANAGED_BY) != platform_id:
                 return "already gone from the portal"
@@ -258,7 +258,7 @@ def _apply(portal: Portal, step: ckan_sync.Step, desired: Mapping[str, Any] | No
         assert desired is not None
         now = ckan_sync.decide(step.name, desired, held, platform_id)
         if now.action == "unchanged":
-            return "already as wanted (an earlier try was committed)" if step.action != "unchanged" else None
+            return "already as wanted (an earlier try was committed)"
         if now.action == "conflict":
             raise Rejected("package_show", now.reason)
         if held is None:
@@ -268,15 +268,6 @@ def _apply(portal: Portal, step: ckan_sync.Step, desired: Mapping[str, Any] | No
         return None
 
     return portal.retrying(attempt)
-
-
-def _show(portal: Portal, name: str) -> dict[str, Any] | None:
-    try:
-        return portal.call("package_show", id=name)
-    except Rejected as exc:
-        if exc.message.startswith("not found"):
-            return None
-        raise
 
 
 def _update_body(desired: Mapping[str, Any], held: Mapping[str, Any]) -> dict[str, Any]:
